@@ -1,0 +1,75 @@
+"""The one place where user-written text becomes HTML.
+
+Nothing else in the code base imports bleach or Markdown. Templates may mark
+output `|safe` only when it came out of `markdown_to_html` or `plain_to_html`.
+
+The output is safe in an HTML *body* context only: never put it in an
+attribute, a <script>, JSON or an e-mail header.
+"""
+
+from functools import partial
+
+import bleach
+import markdown
+from bleach.linkifier import LinkifyFilter
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "code", "em", "h3", "h4", "hr", "i",
+        "li", "ol", "p", "pre", "strong", "ul",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"], "abbr": ["title"]}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow ugc noopener"
+
+# Longest text we render; beyond this Markdown's cost grows and no real post needs it.
+MAX_SOURCE_LENGTH = 50_000
+
+
+def _set_rel(attrs, new=False):
+    """Every link gets rel="nofollow ugc noopener" (bleach's callback adds only nofollow)."""
+    attrs[(None, "rel")] = LINK_REL
+    return attrs
+
+
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+    filters=[partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"})],
+)
+
+
+def clean_html(html: str) -> str:
+    """Reduce arbitrary HTML to the allow-list. Idempotent."""
+    return _cleaner.clean(html or "")
+
+
+def markdown_to_html(source: str) -> str:
+    """Render user Markdown to safe HTML. Raw HTML in the source is escaped, not kept."""
+    source = (source or "")[:MAX_SOURCE_LENGTH]
+    md = markdown.Markdown(extensions=["sane_lists", "nl2br"], output_format="html")
+    # Without these two processors Markdown treats raw HTML as text (escaped),
+    # so nothing the user typed as markup survives; bleach then enforces the
+    # allow-list on Markdown's own output.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return clean_html(md.convert(source))
+
+
+def plain_to_html(text: str) -> str:
+    """Render plain text (line breaks kept, URLs linked) to safe HTML."""
+    text = (text or "")[:MAX_SOURCE_LENGTH]
+    escaped = bleach.clean(text, tags=set(), strip=False)
+    paragraphs = [p.strip() for p in escaped.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    html = "".join("<p>" + p.replace("\n", "<br>") + "</p>" for p in paragraphs)
+    return clean_html(html)
+
+
+def clean_text(text: str) -> str:
+    """Normalise a plain-text field before storing it: no control characters, trimmed."""
+    text = text or ""
+    return "".join(ch for ch in text if ch in "\n\t" or ch.isprintable()).strip()

@@ -1,0 +1,20 @@
+"""Tests. The same services as development unless DATABASE_URL / REDIS_URL are set
+(CI sets both and REQUIRE_SERVICES=1)."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Rate limits are tested on their own (tests override this); elsewhere they would
+# turn a quick sequence of logins into a flaky failure.
+ACCOUNT_RATE_LIMITS = False
+LOGGING = {"version": 1, "disable_existing_loggers": False}
+WAGTAILADMIN_BASE_URL = "http://testserver"
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["testserver", "localhost", "127.0.0.1"])

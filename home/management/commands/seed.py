@@ -1,0 +1,59 @@
+"""Create the site tree, the founding communities and (DEBUG only) a login.
+
+Idempotent: running it twice changes nothing. Communities are matched by their
+agenda number, so an editor's later changes to a page are kept.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from communities.founding import FOUNDING_COMMUNITIES, FOUNDING_DATE
+from communities.models import CommunityPage
+from home.site_tree import ensure_site_tree
+from members.services import ensure_dev_coordinator
+
+DEV_COORDINATOR_EMAIL = "coordinator@example.org"
+DEV_PASSWORD = "bibliotheek-demo-2026"
+
+
+class Command(BaseCommand):
+    help = "Create the site tree and the 15 founding communities (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-accounts", action="store_true", help="Do not create the development login."
+        )
+
+    @transaction.atomic
+    def handle(self, *args, no_accounts=False, **options):
+        index = ensure_site_tree()
+        created = 0
+        existing = set(CommunityPage.objects.values_list("number", flat=True))
+        for number, name, priority, summary, tags in FOUNDING_COMMUNITIES:
+            if number in existing:
+                continue
+            page = CommunityPage(
+                title=name, number=number, priority=priority, summary=summary,
+                start_date=FOUNDING_DATE,
+            )
+            index.add_child(instance=page)
+            page.tags.add(*tags)
+            page.save_revision().publish()
+            created += 1
+        self.stdout.write(f"Communities: {created} created, {len(existing)} already present.")
+
+        if no_accounts:
+            return
+        if not settings.DEBUG:
+            raise CommandError(
+                "Refusing to create the development login with DEBUG off "
+                "(use --no-accounts in production)."
+            )
+        ensure_dev_coordinator(email=DEV_COORDINATOR_EMAIL, password=DEV_PASSWORD)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Log in at http://127.0.0.1:8000/accounts/login/ with {DEV_COORDINATOR_EMAIL} "
+                f"and password {DEV_PASSWORD} (development only)."
+            )
+        )

@@ -1,0 +1,55 @@
+"""Creates the page tree the platform needs: root → home → community index.
+
+Used by the `seed` command and by test fixtures (transactional tests flush the
+root page and Site that Wagtail's migrations create, so they rebuild it here).
+"""
+
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from communities.models import CommunityIndexPage
+from home.models import HomePage
+
+HOME_INTRO = (
+    "<p>Openbare bibliotheken, provinciale ondersteuningsinstellingen, de KB en partners "
+    "innoveren samen in thematische communities. Kijk mee, haal wat je nodig hebt en "
+    "breng wat je kunt.</p>"
+)
+INDEX_INTRO = "<p>Alle communities van de innovatieagenda, per prioriteit.</p>"
+
+
+@transaction.atomic
+def ensure_site_tree(*, hostname: str = "localhost", port: int = 80) -> CommunityIndexPage:
+    """Make sure the root, the home page, the default Site and the community index
+    exist; return the index. Running it again changes nothing."""
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(title="Root", slug="root")
+
+    home = HomePage.objects.first()
+    if home is None:
+        # Wagtail's migrations create a plain "Welcome" page at the home slug;
+        # it has no content and would take the slug, so it makes way.
+        for page in root.get_children().filter(slug="home").specific():
+            if type(page) is Page:
+                page.delete()
+        home = HomePage(title="Communities of practice", slug="home", intro=HOME_INTRO)
+        root.add_child(instance=home)
+        home.save_revision().publish()
+
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(
+            hostname=hostname, port=port, root_page=home, is_default_site=True,
+            site_name="Communities of practice",
+        )
+    elif site.root_page_id != home.pk:
+        site.root_page = home
+        site.save(update_fields=["root_page"])
+
+    index = CommunityIndexPage.objects.first()
+    if index is None:
+        index = CommunityIndexPage(title="Communities", slug="communities", intro=INDEX_INTRO)
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    return index
