@@ -1,7 +1,11 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Priority
+from communities.models import MembershipState, Priority, SelfRole, Topic
+from members.models import Organisation
+
+TEXT_LIMIT = 2000
 
 
 class CommunitySearchForm(forms.Form):
@@ -12,3 +16,145 @@ class CommunitySearchForm(forms.Form):
         choices=[("", _("All priorities")), *Priority.choices],
     )
     tag = forms.SlugField(label=_("Theme"), required=False, max_length=100)
+
+
+class TopicChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Topic.objects.order_by("name"), required=False, **kwargs)
+
+
+class IntakeForm(forms.Form):
+    """The haal/breng intake. Texts are stored as plain text (cleaned in the service)."""
+
+    haal = forms.CharField(
+        label=_("What do you want to get from this community?"),
+        help_text=_("Knowledge, contacts, examples, help with a project: what are you looking for?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=TEXT_LIMIT,
+    )
+    haal_topics = TopicChoiceField(label=_("Topics you are looking for"))
+    breng = forms.CharField(
+        label=_("What can you bring?"),
+        help_text=_("Experience, materials, time, a network: what can others get from you?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=TEXT_LIMIT,
+    )
+    breng_topics = TopicChoiceField(label=_("Topics you can help with"))
+    organisation = forms.ModelChoiceField(
+        label=_("Your organisation"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        empty_label=_("(no organisation)"),
+    )
+    self_role = forms.ChoiceField(
+        label=_("Which role do you see for yourself? (optional)"),
+        choices=[("", _("I don't know yet")), *SelfRole.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXT_LIMIT
+    )
+    haal = forms.CharField(
+        label=_("What do you want to get? (you may sharpen your answer)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_LIMIT,
+        required=False,
+    )
+    breng = forms.CharField(
+        label=_("What can you bring? (you may sharpen your answer)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_LIMIT,
+        required=False,
+    )
+
+
+class DecisionForm(forms.Form):
+    """One form for the moderator's decisions; `message` is required for all but accept."""
+
+    ACCEPT, DECLINE, ASK = "accept", "decline", "ask"
+    decision = forms.ChoiceField(
+        choices=[(ACCEPT, _("Accept")), (DECLINE, _("Decline")), (ASK, _("Ask a question"))]
+    )
+    message = forms.CharField(
+        label=_("Reason or question (the applicant sees this)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_LIMIT,
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") in (self.DECLINE, self.ASK) and not (
+            cleaned.get("message") or ""
+        ).strip():
+            self.add_error(
+                "message",
+                _("Please give a reason.")
+                if cleaned["decision"] == self.DECLINE
+                else _("Please write down your question."),
+            )
+        return cleaned
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the member sees this)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_LIMIT,
+    )
+
+
+class ActiveMemberChoiceField(forms.ModelChoiceField):
+    def __init__(self, community, **kwargs):
+        User = get_user_model()
+        queryset = (
+            User.objects.filter(
+                memberships__community=community, memberships__state=MembershipState.ACTIVE
+            )
+            .select_related("profile")
+            .order_by("profile__display_name", "email")
+        )
+        super().__init__(queryset=queryset, **kwargs)
+
+    def label_from_instance(self, user):
+        return user.display_name
+
+
+class AppointForm(forms.Form):
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"] = ActiveMemberChoiceField(community, label=_("Member"))
+        self.order_fields(["user", "start_date", "end_date"])
+
+    start_date = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(
+        label=_("Until (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The first day the person no longer moderates. Leave empty for an open term."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end <= start:
+            self.add_error("end_date", _("The end must come after the start."))
+        return cleaned
+
+
+class HandOverForm(forms.Form):
+    def __init__(self, *args, community, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = ActiveMemberChoiceField(community, label=_("Your successor"))
+        field.queryset = field.queryset.exclude(pk=actor.pk)
+        self.fields["successor"] = field
+
+

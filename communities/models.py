@@ -1,13 +1,18 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
-from taggit.models import TaggedItemBase
+from taggit.models import TagBase, TaggedItemBase
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+from communities.ownership import CommunityOwned
 
 
 class Priority(models.TextChoices):
@@ -65,8 +70,13 @@ class CommunityBodyBlock(blocks.StreamBlock):
     quote = blocks.BlockQuoteBlock(label=_("Quote"))
 
 
-class CommunityPage(Page):
-    """A thematic community of practice. The page title is the community's name."""
+class CommunityPage(RoutablePageMixin, Page):
+    """A thematic community of practice. The page title is the community's name.
+
+    Memberships, moderation and (later) the forum and to-do list are plain
+    models served under the page through routes; the route methods only hand
+    the request to a view in communities.views.
+    """
 
     number = models.PositiveSmallIntegerField(
         _("number"), help_text=_("The number the national agenda gave this community.")
@@ -120,10 +130,79 @@ class CommunityPage(Page):
         return self.status == CommunityStatus.ACTIVE
 
     def get_context(self, request, *args, **kwargs):
+        from communities import permissions
+        from communities.selectors import community_people, own_membership
+
         context = super().get_context(request, *args, **kwargs)
-        context["tags"] = list(self.tags.all())
-        context["former_names"] = list(self.former_names.all())
+        user = request.user
+        context.update(
+            tags=list(self.tags.all()),
+            former_names=list(self.former_names.all()),
+            people=community_people(self),
+            own_membership=own_membership(user, self),
+            can_apply=permissions.can_apply(user, self),
+            can_moderate=permissions.can_decide_applications(user, self),
+            can_view_members=permissions.can_view_member_list(user, self),
+            can_manage_moderators=permissions.can_manage_moderators(user, self)
+            or permissions.can_hand_over(user, self),
+        )
         return context
+
+    # --- routes (views live in communities.views) ---------------------------
+
+    @path("aanmelden/", name="apply")
+    def apply_route(self, request):
+        from communities.views.membership import apply
+
+        return apply(request, self)
+
+    @path("aanmelding/", name="my_application")
+    def my_application_route(self, request):
+        from communities.views.membership import my_application
+
+        return my_application(request, self)
+
+    @path("verlaten/", name="leave")
+    def leave_route(self, request):
+        from communities.views.membership import leave
+
+        return leave(request, self)
+
+    @path("leden/", name="members")
+    def members_route(self, request):
+        from communities.views.moderation import members
+
+        return members(request, self)
+
+    @path("leden/<int:membership_id>/beeindigen/", name="end_membership")
+    def end_membership_route(self, request, membership_id):
+        from communities.views.moderation import end_membership
+
+        return end_membership(request, self, membership_id)
+
+    @path("moderatie/", name="moderation")
+    def moderation_route(self, request):
+        from communities.views.moderation import moderation
+
+        return moderation(request, self)
+
+    @path("moderatie/<int:membership_id>/besluit/", name="decide")
+    def decide_route(self, request, membership_id):
+        from communities.views.moderation import decide
+
+        return decide(request, self, membership_id)
+
+    @path("moderatoren/", name="moderators")
+    def moderators_route(self, request):
+        from communities.views.moderation import moderators
+
+        return moderators(request, self)
+
+    @path("moderatoren/<int:term_id>/beeindigen/", name="end_moderatorship")
+    def end_moderatorship_route(self, request, term_id):
+        from communities.views.moderation import end_moderatorship
+
+        return end_moderatorship(request, self, term_id)
 
 
 class CommunityFormerName(Orderable):
@@ -141,3 +220,178 @@ class CommunityFormerName(Orderable):
 
     def __str__(self):
         return self.name
+
+
+class Topic(TagBase):
+    """The shared vocabulary of topics that haal and breng answers are tagged with,
+    so that what one member asks for can be matched with what another brings."""
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+
+class SelfRole(models.TextChoices):
+    BOUWER = "bouwer", _("Builder (bouwer)")
+    VERBINDER = "verbinder", _("Connector (verbinder)")
+    AANJAGER = "aanjager", _("Driver (aanjager)")
+
+
+class MembershipState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    NEEDS_INFO = "needs_info", _("Question asked")
+    ACTIVE = "active", _("Member")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    LEFT = "left", _("Left")
+    ENDED = "ended", _("Ended by a moderator")
+
+
+# States in which a person is (or may become) part of the community; at most one
+# such membership per person and community.
+OPEN_MEMBERSHIP_STATES = (
+    MembershipState.PENDING,
+    MembershipState.NEEDS_INFO,
+    MembershipState.ACTIVE,
+)
+
+
+class Membership(CommunityOwned):
+    """A person's application to, and membership of, one community.
+
+    The haal/breng answers are kept for the whole life of the membership: the
+    moderators keep seeing them after acceptance. State changes only through
+    communities.services.memberships, which records a MembershipTransition.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("person"),
+    )
+    organisation = models.ForeignKey(
+        "members.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    haal = models.TextField(_("what I want to get (haal)"), max_length=2000)
+    breng = models.TextField(_("what I can bring (breng)"), max_length=2000)
+    haal_topics = models.ManyToManyField(
+        Topic, blank=True, related_name="haal_memberships", verbose_name=_("haal topics")
+    )
+    breng_topics = models.ManyToManyField(
+        Topic, blank=True, related_name="breng_memberships", verbose_name=_("breng topics")
+    )
+    self_role = models.CharField(
+        _("role I see for myself"), max_length=16, choices=SelfRole.choices, blank=True
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=MembershipState.choices, default=MembershipState.PENDING
+    )
+    applied_at = models.DateTimeField(_("applied"), default=timezone.now)
+    joined_at = models.DateTimeField(_("member since"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    # The latest decision text the applicant sees: a decline reason, a question,
+    # or why a moderator ended the membership. The full history is in transitions.
+    moderator_message = models.TextField(_("message from the moderators"), blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "community"],
+                condition=models.Q(state__in=["pending", "needs_info", "active"]),
+                name="one_open_membership_per_community",
+            )
+        ]
+        indexes = [models.Index(fields=["community", "state"])]
+
+    def __str__(self):
+        return f"{self.user} – {self.community_id} ({self.state})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_MEMBERSHIP_STATES
+
+
+class MembershipTransition(models.Model):
+    """Who moved a membership from which state to which, when and why."""
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_state = models.CharField(max_length=16, choices=MembershipState.choices, blank=True)
+    to_state = models.CharField(max_length=16, choices=MembershipState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("membership change")
+        verbose_name_plural = _("membership changes")
+
+
+class ModeratorshipQuerySet(models.QuerySet):
+    def current(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(start_date__lte=today).filter(
+            models.Q(end_date__isnull=True) | models.Q(end_date__gt=today)
+        )
+
+
+class Moderatorship(CommunityOwned):
+    """A dated term as moderator. Current when start_date <= today < end_date:
+    end_date is the first day the person no longer moderates (empty: open-ended;
+    equal to start_date: a term ended before it began)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="moderatorships",
+        verbose_name=_("moderator"),
+    )
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    appointed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("appointed by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ModeratorshipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date", "pk"]
+        verbose_name = _("moderatorship")
+        verbose_name_plural = _("moderatorships")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="moderatorship_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.community_id}"
+
+    @property
+    def has_ended(self) -> bool:
+        return self.end_date is not None and self.end_date <= timezone.localdate()
+
+    def is_current(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.start_date <= today and (self.end_date is None or today < self.end_date)

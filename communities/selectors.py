@@ -1,11 +1,22 @@
 """Reads of community pages. Every function here runs a fixed number of queries."""
 
+import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import prefetch_related_objects
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.utils import timezone
 from taggit.models import Tag
 
-from communities.models import CommunityPage, CommunityStatus, Priority
+from communities.models import (
+    CommunityPage,
+    CommunityStatus,
+    Membership,
+    MembershipState,
+    Moderatorship,
+    Priority,
+    Topic,
+)
 
 
 @dataclass
@@ -68,3 +79,178 @@ def search_communities(*, query: str = "", priority: str = "", tag: str = "") ->
         results = list(pages.order_by("number"))
     prefetch_related_objects(results, "tags")
     return results
+
+
+# --- memberships and moderators ------------------------------------------------
+
+
+@dataclass
+class CommunityPeople:
+    """What the public community page shows about its people."""
+
+    moderators: list
+    member_count: int
+    organisation_count: int
+
+
+def community_people(community) -> CommunityPeople:
+    """Current moderators with their organisation, and the counts of active
+    members and of the organisations they come from. Three queries."""
+    moderators = list(
+        Moderatorship.objects.current()
+        .filter(community=community)
+        .select_related("user__profile__organisation")
+        .order_by("start_date", "pk")
+    )
+    active = Membership.objects.filter(community=community, state=MembershipState.ACTIVE)
+    counts = active.aggregate(
+        members=Count("pk"), organisations=Count("organisation", distinct=True)
+    )
+    return CommunityPeople(moderators, counts["members"], counts["organisations"])
+
+
+def _with_answers(memberships):
+    return memberships.select_related("user__profile", "organisation").prefetch_related(
+        Prefetch("haal_topics", queryset=Topic.objects.order_by("name")),
+        Prefetch("breng_topics", queryset=Topic.objects.order_by("name")),
+    )
+
+
+def application_queue(community):
+    """Pending and questioned applications, oldest first, with their answers."""
+    return _with_answers(
+        Membership.objects.filter(
+            community=community, state__in=[MembershipState.PENDING, MembershipState.NEEDS_INFO]
+        )
+    ).order_by("applied_at", "pk")
+
+
+def active_members(community):
+    """Active memberships with person, organisation and haal/breng topics, by name."""
+    return _with_answers(
+        Membership.objects.filter(community=community, state=MembershipState.ACTIVE)
+    ).order_by("user__profile__display_name", "user__email")
+
+
+@dataclass
+class TopicBalance:
+    topic: Topic
+    asked: int
+    brought: int
+
+    @property
+    def gap(self) -> int:
+        """Positive: more people ask than bring."""
+        return self.asked - self.brought
+
+
+@dataclass
+class Match:
+    topic: Topic
+    asker: Membership
+    bringer: Membership
+
+
+def haal_breng_balance(community) -> list[TopicBalance]:
+    """Per topic: how many active members ask for it (haal) and bring it (breng).
+    One query, computed in the database."""
+    topics = (
+        Topic.objects.annotate(
+            asked=Count(
+                "haal_memberships",
+                filter=Q(
+                    haal_memberships__community=community,
+                    haal_memberships__state=MembershipState.ACTIVE,
+                ),
+                distinct=True,
+            ),
+            brought=Count(
+                "breng_memberships",
+                filter=Q(
+                    breng_memberships__community=community,
+                    breng_memberships__state=MembershipState.ACTIVE,
+                ),
+                distinct=True,
+            ),
+        )
+        .filter(Q(asked__gt=0) | Q(brought__gt=0))
+        .order_by("name")
+    )
+    return [TopicBalance(topic, topic.asked, topic.brought) for topic in topics]
+
+
+def haal_breng_matches(community, *, limit: int = 100) -> list[Match]:
+    """Concrete introductions: "A asks for X, B brings X" among active members.
+    Two queries (the topic links of both kinds) plus the memberships, whatever the size."""
+    members = {membership.pk: membership for membership in active_members(community)}
+    if not members:
+        return []
+    haal_links = Membership.haal_topics.through.objects.filter(membership_id__in=members)
+    breng_links = Membership.breng_topics.through.objects.filter(membership_id__in=members)
+    bringers_by_topic: dict[int, list[int]] = {}
+    for link in breng_links:
+        bringers_by_topic.setdefault(link.topic_id, []).append(link.membership_id)
+    topics = {topic.pk: topic for m in members.values() for topic in m.haal_topics.all()}
+    matches = []
+    for link in haal_links.order_by("topic__name", "membership_id"):
+        for bringer_id in bringers_by_topic.get(link.topic_id, []):
+            if bringer_id != link.membership_id:
+                matches.append(
+                    Match(topics[link.topic_id], members[link.membership_id], members[bringer_id])
+                )
+                if len(matches) >= limit:
+                    return matches
+    return matches
+
+
+def own_membership(user, community):
+    """The user's latest membership of the community (open or not), or None."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.filter(user=user, community=community)
+        .order_by("-applied_at", "-pk")
+        .first()
+    )
+
+
+@dataclass
+class ModeratorAlert:
+    community: CommunityPage
+    moderators: list
+    last_day: datetime.date | None
+
+
+def communities_needing_moderators(*, within_days: int = 30) -> list[ModeratorAlert]:
+    """Active communities without a current moderator, or whose current moderators'
+    terms all end within `within_days`. Two queries."""
+    today = timezone.localdate()
+    horizon = today + datetime.timedelta(days=within_days)
+    terms: dict[int, list] = {}
+    for term in (
+        Moderatorship.objects.current(today)
+        .select_related("user__profile")
+        .order_by("end_date")
+    ):
+        terms.setdefault(term.community_id, []).append(term)
+    alerts = []
+    for community in active_communities().only("title", "number", "url_path", "path", "depth"):
+        current = terms.get(community.pk, [])
+        if any(term.end_date is None or term.end_date > horizon for term in current):
+            continue
+        last_day = max((term.end_date for term in current), default=None)
+        alerts.append(ModeratorAlert(community, current, last_day))
+    return alerts
+
+
+def coordinator_users():
+    """Everyone who is a network coordinator (superusers and the coordinators' group)."""
+    from communities.permissions import COORDINATORS_GROUP
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__name=COORDINATORS_GROUP))
+        .select_related("profile")
+        .distinct()
+    )

@@ -6,7 +6,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from communities import views as community_views
+from communities.views import moderation as moderation_views
+from communities.views import search as search_views
 from cop_platform.health import healthz
 
 urlpatterns = [
@@ -25,7 +26,13 @@ urlpatterns = [
 # Dutch pages live at /, English ones under /en/.
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
-    path("zoeken/", community_views.search, name="search"),
+    path("zoeken/", search_views.search, name="search"),
+    path(
+        "coordinatie/moderatoren/",
+        moderation_views.moderation_overview,
+        name="moderation_overview",
+    ),
+    path("", include("members.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

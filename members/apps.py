@@ -6,3 +6,6 @@ class MembersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "members"
     verbose_name = _("Members")
+
+    def ready(self):
+        from members import signals  # noqa: F401  (connects the receivers)

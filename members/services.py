@@ -1,8 +1,51 @@
-"""Writes concerning people and their accounts."""
+"""Writes concerning people, their profiles and accounts."""
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import translation
+
+from cop_platform.sanitize import clean_text
+from members.models import MemberProfile, Organisation
+
+
+def profile_ensure(*, user) -> MemberProfile:
+    """The user's profile, created on first use (first login) with a display name
+    taken from their name or e-mail address and the language they use now."""
+    profile = MemberProfile.objects.filter(user=user).select_related("organisation").first()
+    if profile is not None:
+        return profile
+    name = user.get_full_name() or user.email.split("@")[0]
+    profile, _created = MemberProfile.objects.get_or_create(
+        user=user,
+        defaults={
+            "display_name": name[:120],
+            "language": translation.get_language() or "nl",
+        },
+    )
+    return profile
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    actor,
+    display_name: str,
+    organisation: Organisation | None,
+    job_title: str = "",
+    bio: str = "",
+    language: str = "nl",
+) -> MemberProfile:
+    """A member edits their own profile (only their own: the actor is the owner)."""
+    profile = profile_ensure(user=actor)
+    profile.display_name = clean_text(display_name)
+    profile.organisation = organisation
+    profile.job_title = clean_text(job_title)
+    profile.bio = clean_text(bio)
+    profile.language = language
+    profile.full_clean()
+    profile.save()
+    return profile
 
 
 @transaction.atomic
@@ -22,4 +65,5 @@ def ensure_dev_coordinator(*, email: str, password: str):
     EmailAddress.objects.update_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
+    profile_ensure(user=user)
     return user

@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "cop_platform.context_processors.navigation",
             ],
         },
     },
@@ -217,4 +218,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+}
+
+# Per-user limits for writes (cop_platform/ratelimits.py), "count/period".
+RATE_LIMITS = {
+    "intake": env("RATE_LIMIT_INTAKE", default="10/h"),
 }

@@ -1,0 +1,139 @@
+"""Joining, answering, withdrawing and leaving: the applicant's side.
+
+Each view is reached through a route of CommunityPage (RoutablePageMixin) and
+receives the page; permission questions go to communities.permissions.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from communities import permissions
+from communities.forms import AnswerForm, IntakeForm
+from communities.models import MembershipState
+from communities.selectors import own_membership
+from communities.services import memberships as membership_services
+from cop_platform.ratelimits import limit_exceeded
+from members.services import profile_ensure
+
+
+def _login_required(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return None
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+def apply(request, community):
+    """The haal/breng intake form."""
+    if (response := _login_required(request)) is not None:
+        return response
+    if not community.is_active:
+        raise Http404
+    state = permissions.open_membership_state(request.user, community)
+    if state is not None:
+        messages.info(
+            request, _("You have already applied to this community or are a member of it.")
+        )
+        return redirect(community.url + community.reverse_subpage("my_application"))
+
+    profile = profile_ensure(user=request.user)
+    form = IntakeForm(request.POST or None, initial={"organisation": profile.organisation_id})
+    status = 200
+    if request.method == "POST":
+        if limit_exceeded(request, "intake"):
+            form.add_error(
+                None, _("You have sent many applications in a short time. Please try again later.")
+            )
+            status = 429
+        elif form.is_valid():
+            try:
+                membership_services.membership_apply(
+                    actor=request.user, community=community, **form.cleaned_data
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Thank you! The moderators will look at your application soon; "
+                      "you will get an e-mail."),
+                )
+                return redirect(community.url + community.reverse_subpage("my_application"))
+    return TemplateResponse(
+        request,
+        "communities/apply.html",
+        {"page": community, "form": form},
+        status=status,
+    )
+
+
+def my_application(request, community):
+    """The applicant's view of their membership: state, the moderators' message,
+    answering a question, withdrawing."""
+    if (response := _login_required(request)) is not None:
+        return response
+    membership = own_membership(request.user, community)
+    if membership is None:
+        return redirect(community.url + community.reverse_subpage("apply"))
+
+    answer_form = None
+    if membership.state == MembershipState.NEEDS_INFO:
+        answer_form = AnswerForm(
+            request.POST if request.POST.get("action") == "answer" else None,
+            initial={"haal": membership.haal, "breng": membership.breng},
+        )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "withdraw":
+                membership_services.membership_withdraw(actor=request.user, membership=membership)
+                messages.success(request, _("Your application has been withdrawn."))
+                return redirect(community.url)
+            if action == "answer" and answer_form is not None and answer_form.is_valid():
+                membership_services.membership_answer(
+                    actor=request.user, membership=membership, **answer_form.cleaned_data
+                )
+                messages.success(request, _("Thank you, your answer has been sent."))
+                return redirect(request.path)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(request.path)
+    return TemplateResponse(
+        request,
+        "communities/my_application.html",
+        {"page": community, "membership": membership, "answer_form": answer_form},
+    )
+
+
+def leave(request, community):
+    """Confirm, then leave the community."""
+    if (response := _login_required(request)) is not None:
+        return response
+    membership = own_membership(request.user, community)
+    if membership is None or membership.state != MembershipState.ACTIVE:
+        raise Http404
+    error = None
+    if request.method == "POST":
+        try:
+            membership_services.membership_leave(actor=request.user, membership=membership)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("You have left %(community)s.") % {"community": community.title})
+            return redirect(community.url)
+    return TemplateResponse(
+        request,
+        "communities/leave.html",
+        {"page": community, "membership": membership, "error": error},
+        status=400 if error else 200,
+    )

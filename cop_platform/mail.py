@@ -1,0 +1,68 @@
+"""E-mail to people, in their own language, sent only after the transaction commits.
+
+Templates come in pairs: `<name>_subject.txt` and `<name>_body.txt` (plain
+text, rendered with autoescape off since the result is not HTML).
+"""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+_muted: ContextVar[bool] = ContextVar("cop_mail_muted", default=False)
+
+
+@contextmanager
+def mail_muted():
+    """Send no mail for anything done inside the block (demo data: the people are
+    invented). Decided when the mail is queued, since sending happens after commit,
+    outside the block."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
+def absolute_url(path: str) -> str:
+    return urljoin(settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/", path.lstrip("/"))
+
+
+def user_language(user) -> str:
+    profile = getattr(user, "profile", None)
+    return getattr(profile, "language", None) or settings.LANGUAGE_CODE
+
+
+def _render(template: str, user, context: dict) -> EmailMessage:
+    with translation.override(user_language(user)):
+        full_context = {"recipient": user, "site_url": absolute_url("/"), **context}
+        if "community" in context:
+            # Computed here, in the recipient's language: the URL carries its prefix.
+            full_context["community_url"] = absolute_url(context["community"].get_url())
+        subject = render_to_string(f"{template}_subject.txt", full_context)
+        body = render_to_string(f"{template}_body.txt", full_context)
+    # A subject is one line: user text in it must never add headers.
+    subject = " ".join(subject.split())
+    return EmailMessage(subject=subject, body=body, to=[user.email])
+
+
+def send_mail_on_commit(*, template: str, recipients, context: dict) -> None:
+    """Render one message per recipient (each in their language) and send them all
+    once the current transaction commits; nothing is sent if it rolls back."""
+    if _muted.get():
+        return
+    recipients = [user for user in recipients if user.email]
+    if not recipients:
+        return
+
+    def send():
+        messages = [_render(template, user, context) for user in recipients]
+        get_connection().send_messages(messages)
+
+    transaction.on_commit(send)
