@@ -73,3 +73,6 @@ check-deploy: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+bench: install-dev
+	env -u DATABASE_URL -u REDIS_URL $(PY) bench/pages.py

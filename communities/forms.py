@@ -30,7 +30,9 @@ class IntakeForm(forms.Form):
 
     haal = forms.CharField(
         label=_("What do you want to get from this community?"),
-        help_text=_("Knowledge, contacts, examples, help with a project: what are you looking for?"),
+        help_text=_(
+            "Knowledge, contacts, examples, help with a project: what are you looking for?"
+        ),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=TEXT_LIMIT,
     )
@@ -90,9 +92,10 @@ class DecisionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("decision") in (self.DECLINE, self.ASK) and not (
-            cleaned.get("message") or ""
-        ).strip():
+        if (
+            cleaned.get("decision") in (self.DECLINE, self.ASK)
+            and not (cleaned.get("message") or "").strip()
+        ):
             self.add_error(
                 "message",
                 _("Please give a reason.")
@@ -156,5 +159,3 @@ class HandOverForm(forms.Form):
         field = ActiveMemberChoiceField(community, label=_("Your successor"))
         field.queryset = field.queryset.exclude(pk=actor.pk)
         self.fields["successor"] = field
-
-

@@ -88,9 +88,7 @@ class CommunityPage(RoutablePageMixin, Page):
         help_text=_("One or two sentences: what the community works on and for whom."),
     )
     body = StreamField(CommunityBodyBlock(), blank=True, verbose_name=_("body"))
-    tags = ClusterTaggableManager(
-        through=CommunityPageTag, blank=True, verbose_name=_("themes")
-    )
+    tags = ClusterTaggableManager(through=CommunityPageTag, blank=True, verbose_name=_("themes"))
     status = models.CharField(
         _("status"), max_length=16, choices=CommunityStatus.choices, default=CommunityStatus.ACTIVE
     )
@@ -323,9 +321,7 @@ class Membership(CommunityOwned):
 class MembershipTransition(models.Model):
     """Who moved a membership from which state to which, when and why."""
 
-    membership = models.ForeignKey(
-        Membership, on_delete=models.CASCADE, related_name="transitions"
-    )
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="transitions")
     from_state = models.CharField(max_length=16, choices=MembershipState.choices, blank=True)
     to_state = models.CharField(max_length=16, choices=MembershipState.choices)
     actor = models.ForeignKey(
@@ -338,6 +334,9 @@ class MembershipTransition(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("membership change")
         verbose_name_plural = _("membership changes")
+
+    def __str__(self):
+        return f"{self.from_state or '—'} → {self.to_state}"
 
 
 class ModeratorshipQuerySet(models.QuerySet):

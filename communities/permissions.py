@@ -92,9 +92,7 @@ def can_apply(user, community: CommunityPage) -> bool:
 
 def can_decide_applications(user, community: CommunityPage) -> bool:
     """Accept, decline, ask, end memberships; see the queue, the answers and the balance."""
-    return user.is_authenticated and (
-        is_coordinator(user) or is_current_moderator(user, community)
-    )
+    return user.is_authenticated and (is_coordinator(user) or is_current_moderator(user, community))
 
 
 def can_view_member_list(user, community: CommunityPage) -> bool:
@@ -125,4 +123,3 @@ def can_view_moderation_overview(user) -> bool:
 
 def can_manage_organisations(user) -> bool:
     return is_coordinator(user)
-

@@ -38,8 +38,9 @@ def active_communities():
 def communities_by_priority() -> list[PriorityGroup]:
     """Active communities grouped by priority, in agenda order; empty groups left out."""
     groups = {value: PriorityGroup(value, label) for value, label in Priority.choices}
-    for community in active_communities().only("title", "slug", "url_path", "number",
-                                               "priority", "summary", "path", "depth"):
+    for community in active_communities().only(
+        "title", "slug", "url_path", "number", "priority", "summary", "path", "depth"
+    ):
         groups[community.priority].communities.append(community)
     return [group for group in groups.values() if group.communities]
 
@@ -47,9 +48,7 @@ def communities_by_priority() -> list[PriorityGroup]:
 def community_tags() -> list[Tag]:
     """Themes used by at least one live community, for the search facets."""
     return list(
-        Tag.objects.filter(
-            communities_communitypagetag_items__content_object__live=True
-        )
+        Tag.objects.filter(communities_communitypagetag_items__content_object__live=True)
         .distinct()
         .order_by("name")
     )
@@ -228,9 +227,7 @@ def communities_needing_moderators(*, within_days: int = 30) -> list[ModeratorAl
     horizon = today + datetime.timedelta(days=within_days)
     terms: dict[int, list] = {}
     for term in (
-        Moderatorship.objects.current(today)
-        .select_related("user__profile")
-        .order_by("end_date")
+        Moderatorship.objects.current(today).select_related("user__profile").order_by("end_date")
     ):
         terms.setdefault(term.community_id, []).append(term)
     alerts = []

@@ -4,8 +4,10 @@ Used by the `seed` command and by test fixtures (transactional tests flush the
 root page and Site that Wagtail's migrations create, so they rebuild it here).
 """
 
+from django.conf import settings
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from communities.models import CommunityIndexPage
 from home.models import HomePage
@@ -22,6 +24,11 @@ INDEX_INTRO = "<p>Alle communities van de innovatieagenda, per prioriteit.</p>"
 def ensure_site_tree(*, hostname: str = "localhost", port: int = 80) -> CommunityIndexPage:
     """Make sure the root, the home page, the default Site and the community index
     exist; return the index. Running it again changes nothing."""
+    # Every page needs the default Locale; Wagtail's migrations create it, but a
+    # flushed database (transactional tests) has none.
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
     root = Page.get_first_root_node()
     if root is None:
         root = Page.add_root(title="Root", slug="root")
@@ -40,7 +47,10 @@ def ensure_site_tree(*, hostname: str = "localhost", port: int = 80) -> Communit
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         Site.objects.create(
-            hostname=hostname, port=port, root_page=home, is_default_site=True,
+            hostname=hostname,
+            port=port,
+            root_page=home,
+            is_default_site=True,
             site_name="Communities of practice",
         )
     elif site.root_page_id != home.pk:

@@ -56,7 +56,11 @@ def ensure_dev_coordinator(*, email: str, password: str):
     User = get_user_model()
     user, _created = User.objects.get_or_create(
         email=email,
-        defaults={"username": email.split("@")[0], "first_name": "Demo", "last_name": "Coordinator"},
+        defaults={
+            "username": email.split("@")[0],
+            "first_name": "Demo",
+            "last_name": "Coordinator",
+        },
     )
     user.is_staff = True
     user.is_superuser = True

@@ -26,7 +26,9 @@ def profile_edit(request):
         profile_update(actor=request.user, **form.cleaned_data)
         messages.success(request, _("Your profile has been saved."))
         return redirect("members:profile", request.user.pk)
-    return render(request, "members/profile_edit.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "members/profile_edit.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required

@@ -63,6 +63,12 @@ def _missing_browser() -> str:
     return "" if CHROMIUM.exists() else f"{CHROMIUM} does not exist (apt-get install chromium)"
 
 
+def pytest_configure(config):
+    # WhiteNoise warns that STATIC_ROOT is empty: tests never run collectstatic, and
+    # development static files are served from the finders.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
 def pytest_itemcollected(item):
     """Mark tests by folder, before `-m` selects on the markers."""
     path = Path(item.path).resolve()

@@ -197,7 +197,9 @@ def membership_ask(*, actor, membership: Membership, question: str) -> Membershi
         template="communities/email/question",
         recipients=[membership.user],
         context={
-            "membership": membership, "community": membership.community, "question": question,
+            "membership": membership,
+            "community": membership.community,
+            "question": question,
         },
     )
     return membership
@@ -205,7 +207,11 @@ def membership_ask(*, actor, membership: Membership, question: str) -> Membershi
 
 @transaction.atomic
 def membership_answer(
-    *, actor, membership: Membership, answer: str, haal: str | None = None,
+    *,
+    actor,
+    membership: Membership,
+    answer: str,
+    haal: str | None = None,
     breng: str | None = None,
 ) -> Membership:
     """The applicant answers the moderators' question (and may sharpen the haal/breng

@@ -12,10 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-from communities import permissions
 from wagtail.models import Page
 
+from communities import permissions
 from communities.models import CommunityPage, Membership, MembershipState, Moderatorship
 from cop_platform.mail import send_mail_on_commit
 
@@ -71,7 +70,10 @@ def moderator_appoint(
     if overlapping.exists():
         raise ValidationError(_("This person is already a moderator in that period."))
     moderatorship = Moderatorship(
-        community=community, user=user, start_date=start_date, end_date=end_date,
+        community=community,
+        user=user,
+        start_date=start_date,
+        end_date=end_date,
         appointed_by=actor,
     )
     moderatorship.full_clean()
@@ -121,7 +123,10 @@ def moderator_hand_over(
     for moderatorship in own:
         _end(moderatorship, today)
     successor_term = Moderatorship(
-        community=community, user=successor, start_date=today, end_date=end_date,
+        community=community,
+        user=successor,
+        start_date=today,
+        end_date=end_date,
         appointed_by=actor,
     )
     successor_term.full_clean()
@@ -149,8 +154,10 @@ def end_moderatorships_of_leaving_member(*, membership: Membership) -> None:
     )
     if not terms:
         return
-    remaining = Moderatorship.objects.current(today).filter(community=community).exclude(
-        pk__in=[term.pk for term in terms]
+    remaining = (
+        Moderatorship.objects.current(today)
+        .filter(community=community)
+        .exclude(pk__in=[term.pk for term in terms])
     )
     if community.is_active and not remaining.exists():
         raise ValidationError(LAST_MODERATOR_MESSAGE)

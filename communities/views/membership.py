@@ -64,8 +64,10 @@ def apply(request, community):
             else:
                 messages.success(
                     request,
-                    _("Thank you! The moderators will look at your application soon; "
-                      "you will get an e-mail."),
+                    _(
+                        "Thank you! The moderators will look at your application soon; "
+                        "you will get an e-mail."
+                    ),
                 )
                 return redirect(community.url + community.reverse_subpage("my_application"))
     return TemplateResponse(
@@ -129,7 +131,9 @@ def leave(request, community):
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
-            messages.success(request, _("You have left %(community)s.") % {"community": community.title})
+            messages.success(
+                request, _("You have left %(community)s.") % {"community": community.title}
+            )
             return redirect(community.url)
     return TemplateResponse(
         request,

@@ -40,7 +40,7 @@ def _subpage(community, name, *args):
 
 def moderation(request, community):
     """The moderator's page: application queue, decisions, balance and matches."""
-    if (response := _require(request, permissions.can_decide_applications(request.user, community))):
+    if response := _require(request, permissions.can_decide_applications(request.user, community)):
         return response
     queue = list(application_queue(community))
     return TemplateResponse(
@@ -48,7 +48,9 @@ def moderation(request, community):
         "communities/moderation.html",
         {
             "page": community,
-            "queue": [(membership, DecisionForm(prefix=f"m{membership.pk}")) for membership in queue],
+            "queue": [
+                (membership, DecisionForm(prefix=f"m{membership.pk}")) for membership in queue
+            ],
             "balance": haal_breng_balance(community),
             "matches": haal_breng_matches(community),
         },
@@ -57,7 +59,7 @@ def moderation(request, community):
 
 def decide(request, community, membership_id):
     """POST only: accept, decline (with reason) or ask (with question)."""
-    if (response := _require(request, permissions.can_decide_applications(request.user, community))):
+    if response := _require(request, permissions.can_decide_applications(request.user, community)):
         return response
     if request.method != "POST":
         return redirect(_subpage(community, "moderation"))
@@ -80,7 +82,9 @@ def decide(request, community, membership_id):
             membership_services.membership_decline(
                 actor=request.user, membership=membership, reason=message
             )
-            messages.success(request, _("The application of %(name)s was declined.") % {"name": name})
+            messages.success(
+                request, _("The application of %(name)s was declined.") % {"name": name}
+            )
         else:
             membership_services.membership_ask(
                 actor=request.user, membership=membership, question=message
@@ -94,7 +98,7 @@ def decide(request, community, membership_id):
 
 def end_membership(request, community, membership_id):
     """Confirm, with a reason, then end someone's membership."""
-    if (response := _require(request, permissions.can_decide_applications(request.user, community))):
+    if response := _require(request, permissions.can_decide_applications(request.user, community)):
         return response
     membership = get_object_or_404(
         Membership.objects.select_related("user__profile"),
@@ -127,7 +131,7 @@ def end_membership(request, community, membership_id):
 
 def members(request, community):
     """Active members with organisation; their haal/breng answers for moderators."""
-    if (response := _require(request, permissions.can_view_member_list(request.user, community))):
+    if response := _require(request, permissions.can_view_member_list(request.user, community)):
         return response
     page_obj = Paginator(active_members(community), MEMBERS_PER_PAGE).get_page(
         request.GET.get("pagina")
@@ -147,7 +151,7 @@ def moderators(request, community):
     """Terms of moderatorship: coordinators appoint and end; a moderator hands over."""
     may_manage = permissions.can_manage_moderators(request.user, community)
     may_hand_over = permissions.can_hand_over(request.user, community)
-    if (response := _require(request, may_manage or may_hand_over)):
+    if response := _require(request, may_manage or may_hand_over):
         return response
     appoint_form = AppointForm(community=community) if may_manage else None
     hand_over_form = (
@@ -168,7 +172,8 @@ def moderators(request, community):
                 hand_over_form = HandOverForm(request.POST, community=community, actor=request.user)
                 if hand_over_form.is_valid():
                     moderator_services.moderator_hand_over(
-                        actor=request.user, community=community,
+                        actor=request.user,
+                        community=community,
                         successor=hand_over_form.cleaned_data["successor"],
                     )
                     messages.success(request, _("You have handed over the moderator role."))
@@ -198,7 +203,7 @@ def moderators(request, community):
 
 def end_moderatorship(request, community, term_id):
     """Confirm, then end a term today (coordinators)."""
-    if (response := _require(request, permissions.can_manage_moderators(request.user, community))):
+    if response := _require(request, permissions.can_manage_moderators(request.user, community)):
         return response
     term = get_object_or_404(
         Moderatorship.objects.select_related("user__profile"), pk=term_id, community=community
@@ -222,7 +227,7 @@ def end_moderatorship(request, community, term_id):
 
 def moderation_overview(request):
     """Coordinators: communities that have, or soon will have, no moderator."""
-    if (response := _require(request, permissions.can_view_moderation_overview(request.user))):
+    if response := _require(request, permissions.can_view_moderation_overview(request.user)):
         return response
     return TemplateResponse(
         request,

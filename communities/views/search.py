@@ -22,6 +22,8 @@ def search(request):
             "form": form,
             "results": results,
             "tags": community_tags(),
-            "active_tag": form.cleaned_data.get("tag", "") if form.is_bound and form.is_valid() else "",
+            "active_tag": form.cleaned_data.get("tag", "")
+            if form.is_bound and form.is_valid()
+            else "",
         },
     )

@@ -59,6 +59,7 @@ async def test_websocket_ping_pong():
 
 
 @pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)  # closing the refused socket tidies DB connections
 @pytest.mark.parametrize(
     "headers",
     [

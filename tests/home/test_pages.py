@@ -108,7 +108,8 @@ def test_seed_twice_changes_nothing(db, settings, client):
     assert _counts() == first
     assert first["communities"] == 15
     assert first["sites"] == 1
-    assert first["users"] == first["email addresses"] == 1
+    assert first["users"] >= 1
+    assert first["email addresses"] == first["users"]  # every seeded account can log in
     # The printed development login works (its address is verified).
     response = client.post(
         "/accounts/login/", {"login": DEV_COORDINATOR_EMAIL, "password": DEV_PASSWORD}

@@ -1,4 +1,4 @@
-"""Create the site tree, the founding communities and (DEBUG only) a login.
+"""Create the site tree, the founding communities and (DEBUG only) a login and demo people.
 
 Idempotent: running it twice changes nothing. Communities are matched by their
 agenda number, so an editor's later changes to a page are kept.
@@ -11,6 +11,7 @@ from django.db import transaction
 from communities.founding import FOUNDING_COMMUNITIES, FOUNDING_DATE
 from communities.models import CommunityPage
 from home.site_tree import ensure_site_tree
+from members.demo import seed_demo_people
 from members.services import ensure_dev_coordinator
 
 DEV_COORDINATOR_EMAIL = "coordinator@example.org"
@@ -34,7 +35,10 @@ class Command(BaseCommand):
             if number in existing:
                 continue
             page = CommunityPage(
-                title=name, number=number, priority=priority, summary=summary,
+                title=name,
+                number=number,
+                priority=priority,
+                summary=summary,
                 start_date=FOUNDING_DATE,
             )
             index.add_child(instance=page)
@@ -51,9 +55,16 @@ class Command(BaseCommand):
                 "(use --no-accounts in production)."
             )
         ensure_dev_coordinator(email=DEV_COORDINATOR_EMAIL, password=DEV_PASSWORD)
+        demo = seed_demo_people(password=DEV_PASSWORD)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Log in at http://127.0.0.1:8000/accounts/login/ with {DEV_COORDINATOR_EMAIL} "
                 f"and password {DEV_PASSWORD} (development only)."
             )
+        )
+        self.stdout.write(
+            f"{demo.people} demo members (such as sanne.devries@example.org; network "
+            f"coordinator netwerk@example.org), password: {DEV_PASSWORD}. "
+            f"This run added {demo.people_created} people, {demo.memberships_created} "
+            f"memberships and {demo.moderators_appointed} moderators."
         )

@@ -1,0 +1,75 @@
+"""Time the main pages in-process on a fresh, seeded SQLite database.
+
+    make bench            # or: python bench/pages.py --requests 200
+
+Prints requests per second and SQL queries per page. In-process numbers leave
+out the ASGI server; compare runs with each other, not with production.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=200, help="requests per page")
+    args = parser.parse_args()
+
+    database = Path(tempfile.mkdtemp()) / "bench.sqlite3"
+    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    os.environ.pop("REDIS_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "cop_platform.settings.dev"
+    os.environ["DEBUG"] = "true"
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from communities.models import CommunityPage
+    from communities.permissions import is_coordinator
+    from members.models import User
+
+    call_command("migrate", verbosity=0)
+    call_command("seed", verbosity=0)
+    community = CommunityPage.objects.order_by("number").first()
+    coordinator = next(user for user in User.objects.filter(is_superuser=True) if is_coordinator(user))
+
+    anonymous = Client(HTTP_HOST="localhost")
+    logged_in = Client(HTTP_HOST="localhost")
+    logged_in.force_login(coordinator)
+    pages = [
+        ("home (anonymous)", anonymous, "/"),
+        ("community page (anonymous)", anonymous, community.url),
+        ("community page (coordinator)", logged_in, community.url),
+        ("moderation page (coordinator)", logged_in, community.url + "moderatie/"),
+        ("member list (coordinator)", logged_in, community.url + "leden/"),
+        ("search", anonymous, "/zoeken/?q=bibliotheek"),
+    ]
+    print(f"{'page':34} {'req/s':>8} {'ms/req':>8} {'queries':>8}")
+    for label, client, url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, (label, response.status_code)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        started = time.perf_counter()
+        for _ in range(args.requests):
+            client.get(url)
+        elapsed = time.perf_counter() - started
+        print(
+            f"{label:34} {args.requests / elapsed:8.1f} {1000 * elapsed / args.requests:8.2f} "
+            f"{len(queries):8d}"
+        )
+
+
+if __name__ == "__main__":
+    main()
