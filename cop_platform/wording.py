@@ -14,4 +14,6 @@ OVERRIDDEN_MSGIDS = [
     gettext_noop("Sign Out"),
     gettext_noop("Sign out"),
     gettext_noop("Sign In Via Email"),
+    gettext_noop("Sign Up"),
+    gettext_noop("Sign up"),
 ]

@@ -128,6 +128,17 @@ def _forget_site_root_paths():
     Site.clear_site_root_paths_cache()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Seed the test database once: the site tree and the 15 founding communities.
+
+    Ordinary tests roll their changes back, so they all start from this state;
+    transactional tests flush it afterwards, and the fixtures below rebuild it
+    (the seed is idempotent, and quick when there is nothing to do)."""
+    with django_db_blocker.unblock():
+        call_command("seed", "--no-accounts", stdout=io.StringIO())
+
+
 @pytest.fixture
 def site_tree(db):
     """root → home page → community index, built by the real code; returns the index.

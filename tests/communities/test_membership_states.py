@@ -256,8 +256,7 @@ def test_answers_stay_readable_after_acceptance(apply, applicant, community, mod
     )
     membership_accept(actor=moderator, membership=membership)
 
-    [member] = list(active_members(community))
-    assert member.user == applicant
+    [member] = [m for m in active_members(community) if m.user == applicant]
     assert member.haal == "Ideeën voor leesclubs."
     assert member.breng == "Subsidiekennis."
     assert [t.name for t in member.haal_topics.all()] == ["leesbevordering"]

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from taggit.models import Tag
-from wagtail.models import Page, Revision, Site
+from wagtail.models import Locale, Page, Revision, Site
 from wagtail.test.utils import WagtailPageTestCase
 
 from communities.founding import FOUNDING_COMMUNITIES
@@ -134,12 +134,35 @@ def test_seed_without_accounts_works_with_debug_off(db, settings, client):
     assert client.get("/").status_code == 200
 
 
-@pytest.mark.django_db(transaction=True)
-def test_seed_builds_the_site_on_an_empty_database(client):
-    """Transactional tests (and a fresh production database restored without
-    Wagtail's initial pages) start without root page or Site."""
+@pytest.fixture
+def fresh_install(transactional_db):
+    """The database as Wagtail's migrations leave it: the default Locale, a root, a
+    plain "Welcome" page at the slug `home`, and the default Site pointing at it."""
     Page.objects.all().delete()
     Site.objects.all().delete()
+    Locale.objects.get_or_create(language_code="nl")
+    root = Page.add_root(title="Root", slug="root")
+    welcome = root.add_child(instance=Page(title="Welcome to your new Wagtail site!", slug="home"))
+    Site.objects.create(hostname="localhost", port=80, root_page=welcome, is_default_site=True)
+
+
+def test_seed_on_a_fresh_install_replaces_the_welcome_page(fresh_install, client):
+    call_command("seed", "--no-accounts", stdout=io.StringIO())
+
+    response = client.get("/")
+    assert response.status_code == 200
+    assert len(soup_of(response).select(".community-card")) == 15
+    assert "Welcome to your new Wagtail site!" not in response.content.decode()
+    assert Site.objects.get().root_page.specific_class is HomePage
+    assert CommunityPage.objects.count() == 15
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_builds_the_site_on_an_empty_database(client):
+    """A flushed database (transactional tests) has no root page, Site or Locale."""
+    Page.objects.all().delete()
+    Site.objects.all().delete()
+    Locale.objects.all().delete()
     call_command("seed", "--no-accounts", stdout=io.StringIO())
 
     response = client.get("/")
