@@ -389,7 +389,10 @@ class Moderatorship(CommunityOwned):
 
     @property
     def has_ended(self) -> bool:
-        return self.end_date is not None and self.end_date <= timezone.localdate()
+        """Over: ended today or earlier, or ended before it began (end_date == start_date)."""
+        return self.end_date is not None and (
+            self.end_date <= timezone.localdate() or self.end_date == self.start_date
+        )
 
     def is_current(self, today=None) -> bool:
         today = today or timezone.localdate()

@@ -185,7 +185,10 @@ def haal_breng_matches(community, *, limit: int = 100) -> list[Match]:
     if not members:
         return []
     haal_links = Membership.haal_topics.through.objects.filter(membership_id__in=members)
-    breng_links = Membership.breng_topics.through.objects.filter(membership_id__in=members)
+    # Ordered, so the matches (and which ones the limit keeps) are the same on every load.
+    breng_links = Membership.breng_topics.through.objects.filter(
+        membership_id__in=members
+    ).order_by("membership_id")
     bringers_by_topic: dict[int, list[int]] = {}
     for link in breng_links:
         bringers_by_topic.setdefault(link.topic_id, []).append(link.membership_id)

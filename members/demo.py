@@ -209,8 +209,14 @@ PEOPLE = [
     ("Jasper", "Koster", "Leeslab Flevoland B.V.", "Productowner", 7, "nl"),
     ("Tomasz", "Nowak", "Leeslab Flevoland B.V.", "Developer", 7, "en"),
     ("Merel", "van Wijk", "Cubiss", "Adviseur techniek en educatie", 7, "nl"),
-    ("Jeroen", "Mulder", "Koninklijke Bibliotheek", "Programmamanager digitale bibliotheek",
-     8, "nl"),
+    (
+        "Jeroen",
+        "Mulder",
+        "Koninklijke Bibliotheek",
+        "Programmamanager digitale bibliotheek",
+        8,
+        "nl",
+    ),
     ("Stefan", "Maas", "ProBiblio", "Adviseur digitale dienstverlening", 8, "nl"),
     ("Charlotte", "Veenstra", "Bibliotheek Oosterschelde", "Teamleider online", 8, "nl"),
     ("Vincent", "Kuijpers", "Leeslab Flevoland B.V.", "Accountmanager bibliotheken", 8, "nl"),
@@ -265,9 +271,7 @@ QUESTIONS = [
     "Werk je hier samen met collega's van je organisatie aan, of alleen?",
 ]
 ANSWER = "Ja: we hebben vorig jaar een kleine pilot gedaan en ik wil die graag opschalen."
-DECLINE_REASON = (
-    "Je vraag past beter bij de community Effectmeting; daar ben je van harte welkom."
-)
+DECLINE_REASON = "Je vraag past beter bij de community Effectmeting; daar ben je van harte welkom."
 
 
 @dataclass
@@ -313,16 +317,8 @@ def _answers(rng: random.Random, number: int) -> tuple[list[str], list[str], str
     rest = [t for t in topics if t not in haal_topics]
     rest_weights = [BRENG_WEIGHTS[topics.index(t)] for t in rest]
     breng_topics = _weighted_sample(rng, rest, rest_weights, rng.choice([1, 2, 2]))
-    haal = (
-        f"{rng.choice(HAAL_OPENINGS)} "
-        + " en ".join(TOPICS[t][0] for t in haal_topics)
-        + "."
-    )
-    breng = (
-        f"{rng.choice(BRENG_OPENINGS)} "
-        + " en ".join(TOPICS[t][1] for t in breng_topics)
-        + "."
-    )
+    haal = f"{rng.choice(HAAL_OPENINGS)} " + " en ".join(TOPICS[t][0] for t in haal_topics) + "."
+    breng = f"{rng.choice(BRENG_OPENINGS)} " + " en ".join(TOPICS[t][1] for t in breng_topics) + "."
     return haal_topics, breng_topics, haal, breng
 
 
@@ -359,8 +355,11 @@ def plan() -> list[PlannedMembership]:
         moderators = 2 if number in TWO_MODERATORS else 1
         tail = ["pending"] + (["pending"] if len(people) >= 7 else [])
         for fate, numbers in (
-            ("needs_info", NEEDS_INFO), ("answered", ANSWERED), ("declined", DECLINED),
-            ("withdrawn", WITHDRAWN), ("left", LEFT),
+            ("needs_info", NEEDS_INFO),
+            ("answered", ANSWERED),
+            ("declined", DECLINED),
+            ("withdrawn", WITHDRAWN),
+            ("left", LEFT),
         ):
             if number in numbers:
                 tail.append(fate)
@@ -403,16 +402,21 @@ def _ensure_person(*, email, first, last, password_hash, created_list) -> object
 
 def _ensure_network_coordinator(*, password_hash, organisations, created_list):
     coordinator = _ensure_person(
-        email=NETWORK_COORDINATOR_EMAIL, first="Noor", last="Netwerk",
-        password_hash=password_hash, created_list=created_list,
+        email=NETWORK_COORDINATOR_EMAIL,
+        first="Noor",
+        last="Netwerk",
+        password_hash=password_hash,
+        created_list=created_list,
     )
     group, _ = Group.objects.get_or_create(name=COORDINATORS_GROUP)
     coordinator.groups.add(group)
     if coordinator in created_list:
         profile_update(
-            actor=coordinator, display_name="Netwerkcoördinator (demo)",
+            actor=coordinator,
+            display_name="Netwerkcoördinator (demo)",
             organisation=organisations["Koninklijke Bibliotheek"],
-            job_title="Netwerkcoördinator communities of practice", language="nl",
+            job_title="Netwerkcoördinator communities of practice",
+            language="nl",
         )
     return coordinator
 
@@ -456,13 +460,18 @@ def _seed(*, password: str, stdout) -> DemoSummary:
     people = []
     for first, last, organisation, job_title, _home, language in PEOPLE:
         user = _ensure_person(
-            email=demo_email(first, last), first=first, last=last,
-            password_hash=password_hash, created_list=created,
+            email=demo_email(first, last),
+            first=first,
+            last=last,
+            password_hash=password_hash,
+            created_list=created,
         )
         if user in created:
             profile_update(
-                actor=user, display_name=f"{first} {last}",
-                organisation=organisations[organisation], job_title=job_title,
+                actor=user,
+                display_name=f"{first} {last}",
+                organisation=organisations[organisation],
+                job_title=job_title,
                 language=language,
             )
         people.append(user)
@@ -477,8 +486,9 @@ def _seed(*, password: str, stdout) -> DemoSummary:
         if page.number in COMMUNITY_TOPICS
     }
     existing = set(
-        Membership.objects.filter(user__in=people, community__in=communities.values())
-        .values_list("user_id", "community_id")
+        Membership.objects.filter(user__in=people, community__in=communities.values()).values_list(
+            "user_id", "community_id"
+        )
     )
     memberships_created = appointed = 0
     by_community: dict[int, list[PlannedMembership]] = {}
@@ -496,10 +506,14 @@ def _seed(*, password: str, stdout) -> DemoSummary:
             if (user.pk, community.pk) in existing:
                 continue
             membership = membership_apply(
-                actor=user, community=community, haal=item.haal, breng=item.breng,
+                actor=user,
+                community=community,
+                haal=item.haal,
+                breng=item.breng,
                 haal_topics=[topics[t] for t in item.haal_topics],
                 breng_topics=[topics[t] for t in item.breng_topics],
-                organisation=organisations[PEOPLE[item.person][2]], self_role=item.self_role,
+                organisation=organisations[PEOPLE[item.person][2]],
+                self_role=item.self_role,
             )
             applied.append((item, membership))
             memberships_created += 1
@@ -519,8 +533,11 @@ def _seed(*, password: str, stdout) -> DemoSummary:
             for position, user in enumerate(u for u in planned if u.pk in active_ids):
                 start, end = _moderator_term(number, position, today)
                 moderator_appoint(
-                    actor=coordinator, community=community, user=user,
-                    start_date=start, end_date=end,
+                    actor=coordinator,
+                    community=community,
+                    user=user,
+                    start_date=start,
+                    end_date=end,
                 )
                 appointed += 1
         moderator = next(
@@ -536,7 +553,8 @@ def _seed(*, password: str, stdout) -> DemoSummary:
                 membership_leave(actor=user, membership=membership)
             elif item.fate in ("needs_info", "answered"):
                 membership_ask(
-                    actor=moderator, membership=membership,
+                    actor=moderator,
+                    membership=membership,
                     question=QUESTIONS[item.person % len(QUESTIONS)],
                 )
                 if item.fate == "answered":
@@ -547,8 +565,10 @@ def _seed(*, password: str, stdout) -> DemoSummary:
                 membership_withdraw(actor=user, membership=membership)
 
     summary = DemoSummary(
-        people=len(people), people_created=len([u for u in created if u in people]),
-        memberships_created=memberships_created, moderators_appointed=appointed,
+        people=len(people),
+        people_created=len([u for u in created if u in people]),
+        memberships_created=memberships_created,
+        moderators_appointed=appointed,
     )
     if stdout is not None:
         stdout.write(

@@ -45,8 +45,10 @@ def _missing_integration_services() -> str:
     problems = []
     engine = settings.DATABASES["default"]["ENGINE"]
     if engine != "django.db.backends.postgresql":
-        problems.append(f"the database is {engine.rsplit('.', 1)[-1]}, not PostgreSQL "
-                        "(set DATABASE_URL=postgres://...)")
+        problems.append(
+            f"the database is {engine.rsplit('.', 1)[-1]}, not PostgreSQL "
+            "(set DATABASE_URL=postgres://...)"
+        )
     redis_url = settings.REDIS_URL
     if not redis_url:
         problems.append("REDIS_URL is not set")
@@ -67,6 +69,11 @@ def pytest_configure(config):
     # WhiteNoise warns that STATIC_ROOT is empty: tests never run collectstatic, and
     # development static files are served from the finders.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+    # pytest-playwright's fallback `base_url` fixture is a method; its problem, not ours.
+    config.addinivalue_line(
+        "filterwarnings",
+        "ignore:Session-scoped fixtures defined as instance methods:DeprecationWarning",
+    )
 
 
 def pytest_itemcollected(item):
@@ -150,11 +157,6 @@ def site_tree(db):
     from home.site_tree import ensure_site_tree
 
     return ensure_site_tree()
-
-
-@pytest.fixture
-def home_page(site_tree):
-    return site_tree.get_parent().specific
 
 
 @pytest.fixture

@@ -6,11 +6,14 @@ when that page is not theirs to open, from the csrftoken cookie that every
 page sets through the language switch).
 """
 
+from contextlib import contextmanager
 from urllib.parse import parse_qs, urlsplit
 
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from communities.models import Membership, MembershipTransition, Moderatorship
 
@@ -43,8 +46,15 @@ def csrf_token(client: Client, form_url: str, fallback_url: str = "/") -> str:
     return client.cookies["csrftoken"].value
 
 
-def post_form(client: Client, url: str, data: dict, *, form_url: str | None = None,
-              fallback_url: str = "/", **kwargs):
+def post_form(
+    client: Client,
+    url: str,
+    data: dict,
+    *,
+    form_url: str | None = None,
+    fallback_url: str = "/",
+    **kwargs,
+):
     """POST `data` to `url` with the CSRF token of the form page (default: `url`)."""
     token = csrf_token(client, form_url or url, fallback_url)
     return client.post(url, {"csrfmiddlewaretoken": token, **data}, **kwargs)
@@ -89,3 +99,19 @@ def world() -> dict:
             )
         ),
     }
+
+
+def main_text(response) -> str:
+    """The text of the page's <main> only (not the header with the person's own name,
+    nor the messages above it)."""
+    main = soup(response).select_one("main")
+    return " ".join(main.get_text(" ").split())
+
+
+@contextmanager
+def default_language():
+    """Run in the default language (Dutch). A request activates its language in the
+    thread that handles it and nothing switches it back, so a test that visited an
+    /en/ page would otherwise leave `page.url` and gettext English for the next."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield

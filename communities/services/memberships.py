@@ -224,6 +224,7 @@ def membership_answer(
         membership.haal = clean_text(haal)
     if breng is not None and clean_text(breng):
         membership.breng = clean_text(breng)
+    membership.full_clean(validate_constraints=False)
     membership.save(update_fields=["state", "haal", "breng"])
     send_mail_on_commit(
         template="communities/email/answered",

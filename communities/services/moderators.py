@@ -9,6 +9,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,6 +42,19 @@ def _require_active_member(user, community: CommunityPage) -> None:
         raise ValidationError(_("Only an active member of the community can become its moderator."))
 
 
+def _refuse_overlap(community, user, start_date, end_date) -> None:
+    """One person has at most one term at a time in a community."""
+    overlapping = (
+        Moderatorship.objects.filter(community=community, user=user)
+        .exclude(end_date__lte=start_date)
+        .exclude(end_date=F("start_date"))  # ended before it began: covers no day
+    )
+    if end_date is not None:
+        overlapping = overlapping.filter(start_date__lt=end_date)
+    if overlapping.exists():
+        raise ValidationError(_("This person is already a moderator in that period."))
+
+
 def _end(moderatorship: Moderatorship, today) -> None:
     """End a term today; a term that had not started yet ends before it begins."""
     moderatorship.end_date = max(today, moderatorship.start_date)
@@ -62,13 +76,7 @@ def moderator_appoint(
     _lock_community(community)
     start_date = start_date or timezone.localdate()
     _require_active_member(user, community)
-    overlapping = Moderatorship.objects.filter(community=community, user=user).exclude(
-        end_date__lte=start_date
-    )
-    if end_date is not None:
-        overlapping = overlapping.filter(start_date__lt=end_date)
-    if overlapping.exists():
-        raise ValidationError(_("This person is already a moderator in that period."))
+    _refuse_overlap(community, user, start_date, end_date)
     moderatorship = Moderatorship(
         community=community,
         user=user,
@@ -96,7 +104,7 @@ def moderatorship_end(*, actor, moderatorship: Moderatorship) -> Moderatorship:
     _lock_community(community)
     moderatorship = Moderatorship.objects.get(pk=moderatorship.pk)
     today = timezone.localdate()
-    if moderatorship.end_date is not None and moderatorship.end_date <= today:
+    if moderatorship.has_ended:
         raise ValidationError(_("This term has already ended."))
     if moderatorship.is_current(today) and not _others_current(community, moderatorship, today):
         raise ValidationError(LAST_MODERATOR_MESSAGE)
@@ -119,6 +127,7 @@ def moderator_hand_over(
     _require_active_member(successor, community)
     if Moderatorship.objects.current(today).filter(community=community, user=successor).exists():
         raise ValidationError(_("This person is already a moderator of the community."))
+    _refuse_overlap(community, successor, today, end_date)
     own = Moderatorship.objects.current(today).filter(community=community, user=actor)
     for moderatorship in own:
         _end(moderatorship, today)

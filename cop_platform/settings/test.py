@@ -18,3 +18,5 @@ ACCOUNT_RATE_LIMITS = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["testserver", "localhost", "127.0.0.1"])
+if "KEY_PREFIX" in CACHES["default"]:  # noqa: F405  (Redis: keep test keys apart from dev ones)
+    CACHES["default"]["KEY_PREFIX"] = "cop-test"  # noqa: F405

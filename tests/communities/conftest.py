@@ -58,7 +58,9 @@ def make_user(db):
     def make(*, language: str = "nl", name: str = "", **kwargs):
         user = UserFactory(**kwargs)
         profile_update(
-            actor=user, display_name=name or user.username, organisation=None,
+            actor=user,
+            display_name=name or user.username,
+            organisation=None,
             language=language,
         )
         return user
@@ -70,11 +72,23 @@ def make_user(db):
 def apply(db):
     """`apply(user, community, ...)`: a pending application through the real service."""
 
-    def apply_(user, community, *, haal=HAAL, breng=BRENG, haal_topics=(), breng_topics=(),
-               organisation=None):
+    def apply_(
+        user,
+        community,
+        *,
+        haal=HAAL,
+        breng=BRENG,
+        haal_topics=(),
+        breng_topics=(),
+        organisation=None,
+    ):
         return membership_apply(
-            actor=user, community=community, haal=haal, breng=breng,
-            haal_topics=list(haal_topics), breng_topics=list(breng_topics),
+            actor=user,
+            community=community,
+            haal=haal,
+            breng=breng,
+            haal_topics=list(haal_topics),
+            breng_topics=list(breng_topics),
             organisation=organisation,
         )
 
@@ -101,8 +115,11 @@ def appoint(join, coordinator):
         if not Membership.objects.filter(user=user, community=community, state="active").exists():
             join(user, community)
         return moderator_appoint(
-            actor=coordinator, community=community, user=user,
-            start_date=start_date, end_date=end_date,
+            actor=coordinator,
+            community=community,
+            user=user,
+            start_date=start_date,
+            end_date=end_date,
         )
 
     return appoint_

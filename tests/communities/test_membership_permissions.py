@@ -176,9 +176,16 @@ def test_anonymous_cannot_decide_or_withdraw(pending):
     assert_unchanged(pending, S.PENDING)
 
 
-def test_the_permission_answers_match(pending, moderator, moderator_elsewhere, ex_moderator,
-                                      future_moderator, coordinator, network_coordinator,
-                                      community):
+def test_the_permission_answers_match(
+    pending,
+    moderator,
+    moderator_elsewhere,
+    ex_moderator,
+    future_moderator,
+    coordinator,
+    network_coordinator,
+    community,
+):
     assert permissions.can_decide_applications(moderator, community)
     assert permissions.can_decide_applications(coordinator, community)
     assert permissions.can_decide_applications(network_coordinator, community)

@@ -120,8 +120,9 @@ def test_applying_records_the_first_transition(pending, applicant):
 
 
 @pytest.mark.parametrize(("state", "action"), ALLOWED, ids=lambda v: str(v))
-def test_allowed_transition_works_and_is_recorded(state, action, bring_to, act, moderator,
-                                                  applicant):
+def test_allowed_transition_works_and_is_recorded(
+    state, action, bring_to, act, moderator, applicant
+):
     membership = bring_to(state)
     before = membership.transitions.count()
 
@@ -139,10 +140,7 @@ def test_allowed_transition_works_and_is_recorded(state, action, bring_to, act, 
 
 
 FORBIDDEN = [
-    (state, action)
-    for state in PATHS
-    for action in SERVICES
-    if (state, action) not in ALLOWED
+    (state, action) for state in PATHS for action in SERVICES if (state, action) not in ALLOWED
 ]
 
 
@@ -234,15 +232,22 @@ def test_decisions_set_dates_and_the_message_the_applicant_sees(bring_to, act):
     assert membership.ended_at is not None
     assert membership.moderator_message == "Geen activiteit meer sinds een jaar."
     assert [t.to_state for t in membership.transitions.all()] == [
-        S.PENDING, S.NEEDS_INFO, S.PENDING, S.ACTIVE, S.ENDED,
+        S.PENDING,
+        S.NEEDS_INFO,
+        S.PENDING,
+        S.ACTIVE,
+        S.ENDED,
     ]
 
 
 def test_answering_may_sharpen_the_answers(bring_to, applicant):
     membership = bring_to(S.NEEDS_INFO)
     membership_answer(
-        actor=applicant, membership=membership, answer="Zie hieronder.",
-        haal="Een concreet plan voor de leesclub.", breng="",
+        actor=applicant,
+        membership=membership,
+        answer="Zie hieronder.",
+        haal="Een concreet plan voor de leesclub.",
+        breng="",
     )
     membership.refresh_from_db()
     assert membership.haal == "Een concreet plan voor de leesclub."
@@ -251,8 +256,12 @@ def test_answering_may_sharpen_the_answers(bring_to, applicant):
 
 def test_answers_stay_readable_after_acceptance(apply, applicant, community, moderator, topics):
     membership = apply(
-        applicant, community, haal="Ideeën voor leesclubs.", breng="Subsidiekennis.",
-        haal_topics=[topics["leesbevordering"]], breng_topics=[topics["subsidies aanvragen"]],
+        applicant,
+        community,
+        haal="Ideeën voor leesclubs.",
+        breng="Subsidiekennis.",
+        haal_topics=[topics["leesbevordering"]],
+        breng_topics=[topics["subsidies aanvragen"]],
     )
     membership_accept(actor=moderator, membership=membership)
 

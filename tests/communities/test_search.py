@@ -65,9 +65,9 @@ def test_words_theme_and_priority_combine(client, communities):
         "2 Mediawijsheid",
         "3 Basisvaardigheden",
     ]
-    assert found(
-        search(client, tag="digitale-vaardigheden", priority=Priority.PARTICIPATION)
-    ) == ["3 Basisvaardigheden"]
+    assert found(search(client, tag="digitale-vaardigheden", priority=Priority.PARTICIPATION)) == [
+        "3 Basisvaardigheden"
+    ]
     assert found(search(client, q="Taalhuis", priority=Priority.YOUTH_EDUCATION)) == []
 
 
