@@ -130,6 +130,7 @@ class CommunityPage(RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         from communities import permissions
         from communities.selectors import community_people, own_membership
+        from todo_lists.selectors import todo_preview
 
         context = super().get_context(request, *args, **kwargs)
         user = request.user
@@ -143,6 +144,7 @@ class CommunityPage(RoutablePageMixin, Page):
             can_view_members=permissions.can_view_member_list(user, self),
             can_manage_moderators=permissions.can_manage_moderators(user, self)
             or permissions.can_hand_over(user, self),
+            todo_preview=todo_preview(self),
         )
         return context
 
@@ -201,6 +203,130 @@ class CommunityPage(RoutablePageMixin, Page):
         from communities.views.moderation import end_moderatorship
 
         return end_moderatorship(request, self, term_id)
+
+    # --- to-do list (views live in todo_lists.views) -------------------------
+
+    @path("te-doen/", name="todo_list")
+    def todo_list_route(self, request):
+        from todo_lists.views import todo_list
+
+        return todo_list(request, self)
+
+    @path("te-doen/feed/", name="todo_feed")
+    def todo_feed_route(self, request):
+        from todo_lists.views import todo_feed
+
+        return todo_feed(request, self)
+
+    @path("te-doen/nieuw/", name="todo_add")
+    def todo_add_route(self, request):
+        from todo_lists.views import todo_add
+
+        return todo_add(request, self)
+
+    @path("te-doen/voorstellen/", name="todo_propose")
+    def todo_propose_route(self, request):
+        from todo_lists.views import todo_propose
+
+        return todo_propose(request, self)
+
+    @path("te-doen/voorstellen/beoordelen/", name="todo_proposals")
+    def todo_proposals_route(self, request):
+        from todo_lists.views import todo_proposals
+
+        return todo_proposals(request, self)
+
+    @path("te-doen/voorstellen/<int:proposal_id>/besluit/", name="todo_decide")
+    def todo_decide_route(self, request, proposal_id):
+        from todo_lists.views import todo_decide
+
+        return todo_decide(request, self, proposal_id)
+
+    @path("te-doen/<int:item_id>/", name="todo_item")
+    def todo_item_route(self, request, item_id):
+        from todo_lists.views import todo_item
+
+        return todo_item(request, self, item_id)
+
+    @path("te-doen/<int:item_id>/bewerken/", name="todo_edit")
+    def todo_edit_route(self, request, item_id):
+        from todo_lists.views import todo_edit
+
+        return todo_edit(request, self, item_id)
+
+    @path("te-doen/<int:item_id>/verplaatsen/", name="todo_move")
+    def todo_move_route(self, request, item_id):
+        from todo_lists.views import todo_move
+
+        return todo_move(request, self, item_id)
+
+    @path("te-doen/<int:item_id>/afsluiten/", name="todo_close")
+    def todo_close_route(self, request, item_id):
+        from todo_lists.views import todo_close
+
+        return todo_close(request, self, item_id)
+
+    @path("te-doen/<int:item_id>/reageren/", name="todo_comment")
+    def todo_comment_route(self, request, item_id):
+        from todo_lists.views import todo_comment
+
+        return todo_comment(request, self, item_id)
+
+    # --- forum routes (views live in communities.forum.views) -----------------
+
+    @path("forum/", name="forum")
+    def forum_route(self, request):
+        from communities.forum.views import forum_index
+
+        return forum_index(request, self)
+
+    @path("forum/nieuw/", name="forum_new")
+    def forum_new_route(self, request):
+        from communities.forum.views import new_thread
+
+        return new_thread(request, self)
+
+    @path("forum/<int:thread_id>/", name="forum_thread")
+    def forum_thread_route(self, request, thread_id):
+        from communities.forum.views import thread_page
+
+        return thread_page(request, self, thread_id)
+
+    @path("forum/<int:thread_id>/antwoorden/", name="forum_reply")
+    def forum_reply_route(self, request, thread_id):
+        from communities.forum.views import reply
+
+        return reply(request, self, thread_id)
+
+    @path("forum/<int:thread_id>/bericht/<int:post_id>/", name="forum_post")
+    def forum_post_route(self, request, thread_id, post_id):
+        from communities.forum.views import post_permalink
+
+        return post_permalink(request, self, thread_id, post_id)
+
+    @path("forum/<int:thread_id>/bericht/<int:post_id>/bewerken/", name="forum_edit")
+    def forum_edit_route(self, request, thread_id, post_id):
+        from communities.forum.views import edit_post
+
+        return edit_post(request, self, thread_id, post_id)
+
+    @path("forum/<int:thread_id>/bericht/<int:post_id>/verbergen/", name="forum_hide")
+    def forum_hide_route(self, request, thread_id, post_id):
+        from communities.forum.views import hide_post
+
+        return hide_post(request, self, thread_id, post_id)
+
+    @path("forum/<int:thread_id>/moderatie/", name="forum_moderate")
+    def forum_moderate_route(self, request, thread_id):
+        from communities.forum.views import moderate_thread
+
+        return moderate_thread(request, self, thread_id)
+
+    @path("forum/<int:thread_id>/volgen/", name="forum_follow")
+    def forum_follow_route(self, request, thread_id):
+        from communities.forum.views import follow_thread
+
+        return follow_thread(request, self, thread_id)
 
 
 class CommunityFormerName(Orderable):

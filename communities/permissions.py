@@ -123,3 +123,158 @@ def can_view_moderation_overview(user) -> bool:
 
 def can_manage_organisations(user) -> bool:
     return is_coordinator(user)
+
+
+# --- to-do lists ---------------------------------------------------------------
+# The lists themselves are public (no check needed to read them). Archived
+# (merged, dissolved) communities keep their lists readable but refuse writes.
+
+
+def can_curate_todo(user, community: CommunityPage) -> bool:
+    """Add, edit, reorder and close items; accept or decline proposals."""
+    return (
+        user.is_authenticated
+        and community.is_active
+        and (is_coordinator(user) or is_current_moderator(user, community))
+    )
+
+
+def can_propose_todo(user, community: CommunityPage) -> bool:
+    """The whole network may propose items, member or not."""
+    return user.is_authenticated and community.is_active
+
+
+def can_comment_todo(user, community: CommunityPage) -> bool:
+    """Comment on an item or make a need known: anyone logged in."""
+    return user.is_authenticated and community.is_active
+
+
+def can_view_todo_history(user, community: CommunityPage) -> bool:
+    """Who changed what and when: for logged-in people (the network), not visitors."""
+    return user.is_authenticated
+
+
+# --- forum ------------------------------------------------------------------
+
+
+def can_read_forum(user, community: CommunityPage) -> bool:
+    """The whole network may read (and listen in on) every forum once logged in,
+    archived communities included."""
+    return user.is_authenticated and user.is_active
+
+
+def can_post(user, community: CommunityPage, thread=None) -> bool:
+    """Start a thread or reply: active members of an active community, in an
+    unlocked thread. Locked threads and archived communities are read-only."""
+    return (
+        is_active_member(user, community)
+        and community.is_active
+        and not (thread is not None and thread.locked)
+    )
+
+
+def can_moderate_forum(user, community: CommunityPage) -> bool:
+    """Hide and unhide posts, lock, pin and move threads."""
+    return user.is_authenticated and (is_coordinator(user) or is_current_moderator(user, community))
+
+
+def can_edit_post(user, post, *, now=None) -> bool:
+    """Authors edit their own visible post within settings.FORUM_EDIT_WINDOW, while
+    they may still post in its thread."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    thread = post.thread
+    return (
+        user.is_authenticated
+        and post.author_id == user.pk
+        and post.hidden_at is None
+        and now - post.created_at <= settings.FORUM_EDIT_WINDOW
+        and can_post(user, thread.community, thread)
+    )
+
+
+# --- managers, roles and self-test -----------------------------------------
+
+
+def _managed_organisation_ids(user) -> set[int]:
+    """Ids of the organisations the user currently manages (cached on the user)."""
+    cached = getattr(user, "_cop_managed_org_ids", None)
+    if cached is None:
+        from members.models import Managership
+
+        cached = set(
+            Managership.objects.current()
+            .filter(user=user)
+            .values_list("organisation_id", flat=True)
+        )
+        user._cop_managed_org_ids = cached
+    return cached
+
+
+def forget_managerships(user) -> None:
+    """Drop the cached managerships after a write that changes them."""
+    if hasattr(user, "_cop_managed_org_ids"):
+        del user._cop_managed_org_ids
+
+
+def managed_organisation_ids(user) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return _managed_organisation_ids(user)
+
+
+def is_manager_of(user, organisation) -> bool:
+    return (
+        user.is_authenticated
+        and organisation is not None
+        and organisation.pk in _managed_organisation_ids(user)
+    )
+
+
+def is_manager(user) -> bool:
+    return bool(managed_organisation_ids(user))
+
+
+def can_manage_roles(user, organisation) -> bool:
+    """Assign and end roles, set targets, record development agreements: the
+    organisation's own managers only (coordinators look, managers steer)."""
+    return is_manager_of(user, organisation)
+
+
+def can_view_coverage(user, organisation) -> bool:
+    """The organisation's coverage review: its managers and the network coordinators."""
+    return is_manager_of(user, organisation) or is_coordinator(user)
+
+
+def can_view_network(user) -> bool:
+    """All organisations × all communities: network coordinators."""
+    return is_coordinator(user)
+
+
+def can_manage_managers(user) -> bool:
+    return is_coordinator(user)
+
+
+def can_view_selftest_result(user, result) -> bool:
+    """Self-test results are private. The member themself sees every result; the
+    managers of the member's (current) organisation see a result only while it is
+    shared with that organisation; nobody else does, not even a coordinator."""
+    if not user.is_authenticated:
+        return False
+    if result.user_id == user.pk:
+        return True
+    if not result.is_shared:
+        return False
+    profile = getattr(result.user, "profile", None)
+    if profile is None or profile.organisation_id != result.shared_with_id:
+        return False
+    return result.shared_with_id in _managed_organisation_ids(user)
+
+
+def can_view_agreement(user, agreement) -> bool:
+    """The member it is about and the current managers of its organisation."""
+    return user.is_authenticated and (
+        agreement.user_id == user.pk or agreement.organisation_id in _managed_organisation_ids(user)
+    )

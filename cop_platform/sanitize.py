@@ -92,3 +92,58 @@ def clean_text(text: str) -> str:
     """Normalise a plain-text field before storing it: no control characters, trimmed."""
     text = text or ""
     return "".join(ch for ch in text if ch in "\n\t" or ch.isprintable()).strip()
+
+
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_NO_MENTION_INSIDE = frozenset({"a", "code", "pre"})
+
+
+def mentioned_names(source: str, names) -> set[str]:
+    """Which of `names` the text mentions as "@name" (case-insensitive, whole names)."""
+    found = set()
+    lowered = (source or "").lower()
+    for name in names:
+        if not name:
+            continue
+        pattern = r"(?<![\w@])@" + re.escape(name.lower()) + r"(?!\w)"
+        if re.search(pattern, lowered):
+            found.add(name)
+    return found
+
+
+def link_mentions(html: str, mapping: dict[str, str]) -> str:
+    """Turn "@name" in sanitised HTML into a link to `mapping[name]` (a site path).
+
+    Only text outside links, code and preformatted blocks is touched; the links are
+    built here from the mapping (never from the text), and the result goes through
+    the cleaner again, so it stays within the allow-list.
+    """
+    if not mapping:
+        return html
+    # Longest first, so "@Anna de Vries" wins over "@Anna".
+    names = sorted(mapping, key=len, reverse=True)
+    escaped = {bleach.clean(name, tags=set(), strip=True): name for name in names}
+    pattern = re.compile(
+        r"(?<![\w@])@(" + "|".join(re.escape(e) for e in escaped) + r")(?!\w)", re.IGNORECASE
+    )
+    lookup = {key.lower(): escaped[key] for key in escaped}
+    parts = _TAG_OR_TEXT.split(html)
+    depth = 0
+    out = []
+    for part in parts:
+        if part.startswith("<"):
+            match = re.match(r"<(/?)([a-zA-Z0-9]+)", part)
+            if match and match.group(2).lower() in _NO_MENTION_INSIDE:
+                depth += -1 if match.group(1) else 1
+            out.append(part)
+        elif depth > 0 or "@" not in part:
+            out.append(part)
+        else:
+
+            def link(match):
+                name = lookup[match.group(1).lower()]
+                href = bleach.clean(mapping[name], tags=set(), strip=True).replace('"', "&quot;")
+                return f'<a href="{href}" rel="{LINK_REL}">@{match.group(1)}</a>'
+
+            out.append(pattern.sub(link, part))
+    return clean_html("".join(out))

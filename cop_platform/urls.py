@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from communities.views import moderation as moderation_views
 from communities.views import search as search_views
 from cop_platform.health import healthz
+from todo_lists import views as todo_views
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -32,6 +33,9 @@ urlpatterns += i18n_patterns(
         moderation_views.moderation_overview,
         name="moderation_overview",
     ),
+    path("te-doen/", todo_views.overview, name="todo_overview"),
+    path("te-doen/feed/", todo_views.overview_feed, name="todo_overview_feed"),
+    path("", include("communities.forum.urls")),
     path("", include("members.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

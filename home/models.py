@@ -23,6 +23,9 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
+        from todo_lists.selectors import recently_completed
+
         context = super().get_context(request, *args, **kwargs)
         context["priority_groups"] = communities_by_priority()
+        context["recently_completed"] = recently_completed()
         return context

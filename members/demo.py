@@ -292,6 +292,7 @@ class DemoSummary:
     people_created: int
     memberships_created: int
     moderators_appointed: int
+    roles_added: int = 0
 
 
 def demo_email(first: str, last: str) -> str:
@@ -564,11 +565,16 @@ def _seed(*, password: str, stdout) -> DemoSummary:
             elif item.fate == "withdrawn":
                 membership_withdraw(actor=user, membership=membership)
 
+    roles_added = _seed_roles(
+        coordinator=coordinator, organisations=organisations, people=people, today=today
+    )
+
     summary = DemoSummary(
         people=len(people),
         people_created=len([u for u in created if u in people]),
         memberships_created=memberships_created,
         moderators_appointed=appointed,
+        roles_added=roles_added,
     )
     if stdout is not None:
         stdout.write(
@@ -576,3 +582,159 @@ def _seed(*, password: str, stdout) -> DemoSummary:
             f"memberships and {summary.moderators_appointed} moderators added."
         )
     return summary
+
+
+# --- managers, roles, targets, self-tests and agreements ----------------------
+
+ROLE_ORDER = ["bouwer", "verbinder", "aanjager"]
+CONTRIBUTIONS = {
+    "bouwer": "Houdt de online plek en de actielijst bij en regelt de bijeenkomsten.",
+    "verbinder": "Brengt collega's uit de regio en partners met elkaar in contact.",
+    "aanjager": "Zet de koers uit en verbindt de community met ons beleidsplan.",
+}
+
+
+def _selftest_answers(rng: random.Random, favourite: str) -> dict[str, int]:
+    from members.selftest import STATEMENTS
+
+    return {
+        sid: min(
+            5,
+            max(1, rng.choice([3, 4, 4, 5]) if role == favourite else rng.choice([1, 2, 3, 3, 4])),
+        )
+        for sid, role, _text in STATEMENTS
+    }
+
+
+def _seed_roles(*, coordinator, organisations, people, today) -> int:
+    """Managers for the organisations with several demo people; their people get
+    roles (some communities with gaps, some people without a role), targets,
+    self-tests (some shared) and agreements. Idempotent: each step is skipped
+    where its data already exists."""
+    from members.models import (
+        DevelopmentAgreement,
+        Managership,
+        RoleAssignment,
+        SelfTestResult,
+        Target,
+    )
+    from members.services.agreements import agreement_record
+    from members.services.managers import manager_appoint
+    from members.services.roles import role_assign, target_set
+    from members.services.selftest import selftest_share, selftest_submit
+
+    rng = random.Random(RANDOM_SEED + 5)
+    staff: dict[str, list] = {}
+    for user, (_first, _last, organisation, *_rest) in zip(people, PEOPLE, strict=True):
+        staff.setdefault(organisation, []).append(user)
+    managers = {}
+    for name, users in staff.items():
+        if len(users) < 3:
+            continue
+        organisation, boss = organisations[name], users[0]
+        if not Managership.objects.current(today).filter(organisation=organisation).exists():
+            manager_appoint(actor=coordinator, user=boss, organisation=organisation)
+        managers[name] = (organisation, boss)
+
+    _overstaff(coordinator=coordinator, managers=managers, staff=staff)
+
+    added = 0
+    for name, (organisation, boss) in managers.items():
+        memberships = (
+            Membership.objects.filter(
+                organisation=organisation,
+                state=MembershipState.ACTIVE,
+                community__status=CommunityStatus.ACTIVE,
+            )
+            .select_related("community", "user")
+            .order_by("community__number", "pk")
+        )
+        by_community: dict[int, list] = {}
+        for membership in memberships:
+            by_community.setdefault(membership.community_id, []).append(membership)
+        for position, (_community_id, group) in enumerate(sorted(by_community.items())):
+            community = group[0].community
+            # Every third community keeps a gap; with one person, that person
+            # holds two roles; a fourth person stays without a role.
+            roles = ROLE_ORDER[: 2 if position % 3 == 0 else 3]
+            holders = [m.user for m in group[:3]]
+            for index, role in enumerate(roles):
+                user = holders[index % len(holders)]
+                if RoleAssignment.objects.filter(
+                    organisation=organisation, community=community, role=role
+                ).exists():
+                    continue
+                role_assign(
+                    actor=boss,
+                    organisation=organisation,
+                    community=community,
+                    user=user,
+                    role=role,
+                    hours_per_week=[2, 4, 8][index],
+                    contribution=CONTRIBUTIONS[role],
+                    start_date=today - datetime.timedelta(days=30 * (index + 1)),
+                )
+                added += 1
+            if not Target.objects.filter(organisation=organisation, community=community).exists():
+                target_set(
+                    actor=boss,
+                    organisation=organisation,
+                    community=community,
+                    target_members=len(group) + 1,
+                    target_activities=4 + position % 3,
+                    deadline=today + datetime.timedelta(days=180 + 30 * position),
+                )
+        for index, user in enumerate(staff[name][1:]):
+            if not SelfTestResult.objects.filter(user=user).exists():
+                favourite = ROLE_ORDER[index % 3]
+                for _attempt in range(1 + index % 2):
+                    result = selftest_submit(actor=user, answers=_selftest_answers(rng, favourite))
+                if index % 2 == 0:
+                    selftest_share(actor=user, result=result)
+            if index < 2 and not DevelopmentAgreement.objects.filter(user=user).exists():
+                agreement_record(
+                    actor=boss,
+                    organisation=organisation,
+                    user=user,
+                    conversation_date=today - datetime.timedelta(days=60),
+                    contribution=CONTRIBUTIONS[ROLE_ORDER[index % 3]],
+                    hours_per_week=4,
+                    training="Training gespreksvoering (2 dagdelen)",
+                    other_support="Reiskosten naar de bijeenkomsten",
+                    review_date=today + datetime.timedelta(days=10 + 60 * index),
+                )
+    return added
+
+
+def _overstaff(*, coordinator, managers, staff) -> None:
+    """One organisation sends a fourth colleague to a community (the pilot's
+    "more than three is rarely needed" warning has something to show)."""
+    for name, (organisation, _boss) in managers.items():
+        users = staff[name]
+        if len(users) < 4:
+            continue
+        home = next(
+            (
+                m.community
+                for m in Membership.objects.filter(
+                    user=users[0], state=MembershipState.ACTIVE, organisation=organisation
+                ).select_related("community")
+            ),
+            None,
+        )
+        if home is None:
+            continue
+        for user in users[:4]:
+            if Membership.objects.filter(user=user, community=home).exists():
+                continue
+            if Membership.objects.filter(user=user).count() >= 3:
+                continue
+            membership = membership_apply(
+                actor=user,
+                community=home,
+                haal="Ervaringen van collega's uit andere bibliotheken.",
+                breng="Een paar jaar ervaring in dit vakgebied.",
+                organisation=organisation,
+            )
+            membership_accept(actor=coordinator, membership=membership)
+        return

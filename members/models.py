@@ -1,13 +1,20 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
+
+from communities.ownership import CommunityOwned
 
 
 class User(AbstractUser):
     """The platform's user. People log in with their e-mail address (allauth);
     the username is generated and never shown."""
+
+    # Set when the person erased their account: the row stays (others' contributions
+    # point to it) but holds no personal data and shows as "removed member".
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -15,6 +22,8 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
+        if self.erased_at is not None:
+            return str(_("removed member"))
         profile = getattr(self, "profile", None)
         if profile is not None and profile.display_name:
             return profile.display_name
@@ -64,6 +73,14 @@ class Organisation(index.Indexed, models.Model):
         return self.name
 
 
+class FollowEmailMode(models.TextChoices):
+    """How a person hears about new posts in the forum threads they follow."""
+
+    IMMEDIATELY = "immediately", _("An e-mail for every new post")
+    DAILY = "daily", _("One e-mail a day")
+    OFF = "off", _("No e-mail")
+
+
 class MemberProfile(models.Model):
     """One per user, created at first login. Bio is plain text; it is rendered
     through cop_platform.sanitize."""
@@ -88,6 +105,15 @@ class MemberProfile(models.Model):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
+    mention_email = models.BooleanField(
+        _("e-mail me when someone mentions me in the forum"), default=True
+    )
+    follow_email_mode = models.CharField(
+        _("e-mail about threads I follow"),
+        max_length=16,
+        choices=FollowEmailMode.choices,
+        default=FollowEmailMode.IMMEDIATELY,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -96,3 +122,259 @@ class MemberProfile(models.Model):
 
     def __str__(self):
         return self.display_name
+
+
+class Role(models.TextChoices):
+    """The three roles of the "Nieuw Delen" pilot, in this fixed order everywhere."""
+
+    BOUWER = "bouwer", _("Builder (bouwer)")
+    VERBINDER = "verbinder", _("Connector (verbinder)")
+    AANJAGER = "aanjager", _("Driver (aanjager)")
+
+
+class DatedQuerySet(models.QuerySet):
+    """Rows with start_date and an optional end_date (the first day no longer valid)."""
+
+    def current(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(start_date__lte=today).filter(
+            models.Q(end_date__isnull=True) | models.Q(end_date__gt=today)
+        )
+
+
+class Managership(models.Model):
+    """A person manages an organisation's people in the communities (assigned by a
+    coordinator). Current while start_date <= today < end_date."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="managerships",
+        verbose_name=_("manager"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="managerships",
+        verbose_name=_("organisation"),
+    )
+    start_date = models.DateField(_("from"), default=timezone.localdate)
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    appointed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("appointed by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation__name", "start_date", "pk"]
+        verbose_name = _("managership")
+        verbose_name_plural = _("managerships")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="managership_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.organisation}"
+
+
+class RoleAssignment(CommunityOwned):
+    """One person holds one role for their organisation in one community, for a
+    period, with the hours per week the organisation makes available."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+        verbose_name=_("person"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    start_date = models.DateField(_("from"), default=timezone.localdate)
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    hours_per_week = models.DecimalField(
+        _("hours per week"), max_digits=4, decimal_places=1, default=0
+    )
+    contribution = models.CharField(_("contribution"), max_length=300, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date", "pk"]
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="role_assignment_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hours_per_week__gte=0) & models.Q(hours_per_week__lte=40),
+                name="role_assignment_hours_in_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "community"])]
+
+    def __str__(self):
+        return f"{self.user} – {self.role} – {self.community_id}"
+
+
+class Target(CommunityOwned):
+    """What an organisation aims for in a community by a date. Several rows for the
+    same organisation and community may exist after a merge; the newest counts."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="targets",
+        verbose_name=_("organisation"),
+    )
+    target_members = models.PositiveSmallIntegerField(_("target number of members"))
+    target_activities = models.PositiveSmallIntegerField(_("target number of activities"))
+    deadline = models.DateField(_("deadline"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("set by"),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+
+    def __str__(self):
+        return f"{self.organisation} – {self.community_id}"
+
+
+class SelfTestResult(models.Model):
+    """One completed self-test. Private to the member; visible to the managers of
+    the organisation it was shared with, while shared (see permissions)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="selftest_results",
+        verbose_name=_("person"),
+    )
+    taken_at = models.DateTimeField(_("taken"), default=timezone.now)
+    questionnaire_version = models.PositiveSmallIntegerField(default=1)
+    answers = models.JSONField(_("answers"), default=dict)
+    score_bouwer = models.PositiveSmallIntegerField(_("builder score"))
+    score_verbinder = models.PositiveSmallIntegerField(_("connector score"))
+    score_aanjager = models.PositiveSmallIntegerField(_("driver score"))
+    best_fit = models.CharField(_("best fit"), max_length=16, choices=Role.choices)
+    shared_with = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("shared with the managers of"),
+    )
+    shared_with_manager_at = models.DateTimeField(_("shared"), null=True, blank=True)
+    share_revoked_at = models.DateTimeField(_("sharing revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-taken_at", "-pk"]
+        verbose_name = _("self-test result")
+        verbose_name_plural = _("self-test results")
+
+    def __str__(self):
+        return f"{self.user} – {self.taken_at:%Y-%m-%d}"
+
+    @property
+    def is_shared(self) -> bool:
+        return self.shared_with_manager_at is not None and self.shared_with_id is not None
+
+    @property
+    def scores(self) -> dict[str, int]:
+        return {
+            Role.BOUWER: self.score_bouwer,
+            Role.VERBINDER: self.score_verbinder,
+            Role.AANJAGER: self.score_aanjager,
+        }
+
+
+class DevelopmentAgreement(models.Model):
+    """The "reischeque": after a conversation, what the member will contribute in
+    the coming period and how the organisation facilitates it, with a review date.
+    Recorded by a manager; the member confirms it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="development_agreements",
+        verbose_name=_("member"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="development_agreements",
+        verbose_name=_("organisation"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    conversation_date = models.DateField(_("date of the conversation"))
+    contribution = models.TextField(_("what the member will contribute"), max_length=2000)
+    hours_per_week = models.DecimalField(
+        _("hours per week"), max_digits=4, decimal_places=1, default=0
+    )
+    training = models.TextField(_("training"), max_length=1000, blank=True)
+    other_support = models.TextField(_("other support"), max_length=1000, blank=True)
+    review_date = models.DateField(_("review date"))
+    member_confirmed_at = models.DateTimeField(_("confirmed by the member"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["review_date", "pk"]
+        verbose_name = _("development agreement")
+        verbose_name_plural = _("development agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(review_date__gte=models.F("conversation_date")),
+                name="agreement_review_after_conversation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hours_per_week__gte=0) & models.Q(hours_per_week__lte=40),
+                name="agreement_hours_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.review_date}"

@@ -173,3 +173,35 @@ def end_moderatorships_of_leaving_member(*, membership: Membership) -> None:
     for term in terms:
         _end(term, today)
     permissions.forget(membership.user)
+
+
+def communities_only_moderated_by(user) -> list[CommunityPage]:
+    """Active communities in which `user` is the only current moderator: the
+    invariant forbids them to go (leave, be removed, erase their account)."""
+    today = timezone.localdate()
+    own = Moderatorship.objects.current(today).filter(user=user).values("community_id")
+    others = (
+        Moderatorship.objects.current(today)
+        .filter(community_id__in=own)
+        .exclude(user=user)
+        .values("community_id")
+    )
+    return list(
+        CommunityPage.objects.filter(pk__in=own, status="active")
+        .exclude(pk__in=others)
+        .order_by("title")
+    )
+
+
+def end_moderatorships_of_erased_user(user) -> None:
+    """Called inside the account-erasure transaction: the person's current and
+    future terms end today. Locks the communities they moderate first and refuses
+    (ValidationError) if that would leave an active community without a moderator."""
+    today = timezone.localdate()
+    moderated = Moderatorship.objects.current(today).filter(user=user).values("community_id")
+    list(Page.objects.select_for_update().filter(pk__in=moderated).values_list("pk", flat=True))
+    if communities_only_moderated_by(user):
+        raise ValidationError(LAST_MODERATOR_MESSAGE)
+    for term in Moderatorship.objects.filter(user=user).exclude(end_date__lte=today):
+        _end(term, today)
+    permissions.forget(user)

@@ -1,7 +1,9 @@
 from django.shortcuts import render
 
 from communities.forms import CommunitySearchForm
+from communities.forum.rendering import search_rows as forum_search_rows
 from communities.selectors import community_tags, search_communities
+from todo_lists.selectors import search_todo_items
 
 
 def search(request):
@@ -9,18 +11,28 @@ def search(request):
     so every result list has its own shareable URL."""
     form = CommunitySearchForm(request.GET or None)
     results = None
+    todo_results = []
+    forum_results = None
     if form.is_bound and form.is_valid():
+        query = form.cleaned_data["q"].strip()
         results = search_communities(
-            query=form.cleaned_data["q"].strip(),
+            query=query,
             priority=form.cleaned_data["priority"],
             tag=form.cleaned_data["tag"],
         )
+        # To-do items match on words only (they have no priority or theme of their own).
+        todo_results = search_todo_items(query)
+        # The forums need a login: only logged-in people get (and may open) these.
+        if query and request.user.is_authenticated:
+            forum_results = forum_search_rows(user=request.user, query=query)
     return render(
         request,
         "communities/search.html",
         {
             "form": form,
             "results": results,
+            "todo_results": todo_results,
+            "forum_results": forum_results,
             "tags": community_tags(),
             "active_tag": form.cleaned_data.get("tag", "")
             if form.is_bound and form.is_valid()

@@ -5,6 +5,7 @@ Every value that differs between machines comes from the environment
 module below overrides them. `production.py` insists on the rest.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -25,6 +26,7 @@ INSTALLED_APPS = [
     "daphne",
     "home",
     "communities",
+    "communities.forum",
     "members",
     "todo_lists",
     "wagtail.contrib.forms",
@@ -224,4 +226,12 @@ LOGGING = {
 # Per-user limits for writes (cop_platform/ratelimits.py), "count/period".
 RATE_LIMITS = {
     "intake": env("RATE_LIMIT_INTAKE", default="10/h"),
+    "todo_proposal": env("RATE_LIMIT_TODO_PROPOSAL", default="10/h"),
+    "todo_comment": env("RATE_LIMIT_TODO_COMMENT", default="30/h"),
+    "forum_post": env("RATE_LIMIT_FORUM_POST", default="60/h"),
 }
+
+# How long after posting an author may still edit their post.
+FORUM_EDIT_WINDOW = datetime.timedelta(minutes=env.int("FORUM_EDIT_WINDOW_MINUTES", default=30))
+# Browser tests only: lets forum.js expose hooks to drop and restore its socket.
+FORUM_TEST_HOOKS = env.bool("FORUM_TEST_HOOKS", default=False)

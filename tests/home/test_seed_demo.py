@@ -25,8 +25,18 @@ from communities.selectors import (
     haal_breng_matches,
 )
 from home.management.commands.seed import DEV_COORDINATOR_EMAIL, DEV_PASSWORD
+from members.coverage import GAP, OVERSTAFFED, organisation_coverage
 from members.demo import NETWORK_COORDINATOR_EMAIL
-from members.models import MemberProfile, Organisation, OrganisationKind
+from members.models import (
+    DevelopmentAgreement,
+    Managership,
+    MemberProfile,
+    Organisation,
+    OrganisationKind,
+    RoleAssignment,
+    SelfTestResult,
+    Target,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +53,11 @@ def counts():
         "moderatorships": Moderatorship.objects.count(),
         "transitions": MembershipTransition.objects.count(),
         "email addresses": EmailAddress.objects.count(),
+        "managerships": Managership.objects.count(),
+        "role assignments": RoleAssignment.objects.count(),
+        "targets": Target.objects.count(),
+        "self-test results": SelfTestResult.objects.count(),
+        "agreements": DevelopmentAgreement.objects.count(),
     }
 
 
@@ -150,3 +165,20 @@ def test_without_debug_no_people_are_created(site_tree, settings):
     call_command("seed", "--no-accounts", stdout=io.StringIO())
     assert not User.objects.exists()
     assert not Membership.objects.exists()
+
+
+def test_managers_roles_targets_selftests_and_agreements(seeded):
+    managerships = list(Managership.objects.current().select_related("organisation"))
+    assert len(managerships) >= 3
+    assert RoleAssignment.objects.count() >= 10
+    assert Target.objects.exists()
+    shared = SelfTestResult.objects.filter(shared_with_manager_at__isnull=False)
+    assert shared.exists() and SelfTestResult.objects.exclude(pk__in=shared).exists()
+    assert DevelopmentAgreement.objects.exists()
+    # Realistic: somewhere a role is not covered.
+    warnings = [
+        warning.kind
+        for managership in managerships
+        for warning in organisation_coverage(managership.organisation).warnings
+    ]
+    assert GAP in warnings and OVERSTAFFED in warnings

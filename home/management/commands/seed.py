@@ -8,11 +8,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from communities.forum.demo import seed_demo_forum
 from communities.founding import FOUNDING_COMMUNITIES, FOUNDING_DATE
 from communities.models import CommunityPage
 from home.site_tree import ensure_site_tree
 from members.demo import seed_demo_people
 from members.services import ensure_dev_coordinator
+from todo_lists.demo import seed_demo_todo_lists
 
 DEV_COORDINATOR_EMAIL = "coordinator@example.org"
 DEV_PASSWORD = "bibliotheek-demo-2026"
@@ -56,6 +58,8 @@ class Command(BaseCommand):
             )
         ensure_dev_coordinator(email=DEV_COORDINATOR_EMAIL, password=DEV_PASSWORD)
         demo = seed_demo_people(password=DEV_PASSWORD)
+        todo_items = seed_demo_todo_lists()
+        forum_threads = seed_demo_forum()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Log in at http://127.0.0.1:8000/accounts/login/ with {DEV_COORDINATOR_EMAIL} "
@@ -68,3 +72,5 @@ class Command(BaseCommand):
             f"This run added {demo.people_created} people, {demo.memberships_created} "
             f"memberships and {demo.moderators_appointed} moderators."
         )
+        self.stdout.write(f"Demo to-do lists: {todo_items} items added.")
+        self.stdout.write(f"Demo forum: {forum_threads} threads added.")

@@ -71,3 +71,16 @@ def ensure_dev_coordinator(*, email: str, password: str):
     )
     profile_ensure(user=user)
     return user
+
+
+@transaction.atomic
+def profile_set_notification_preferences(
+    *, actor, mention_email: bool, follow_email_mode: str
+) -> MemberProfile:
+    """A member chooses which forum e-mails they get (their own profile only)."""
+    profile = profile_ensure(user=actor)
+    profile.mention_email = mention_email
+    profile.follow_email_mode = follow_email_mode
+    profile.full_clean()
+    profile.save(update_fields=["mention_email", "follow_email_mode"])
+    return profile

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ForumConfig(AppConfig):
+    name = "communities.forum"
+    label = "forum"
+    verbose_name = _("Forum")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from communities.forum import signals  # noqa: F401  (connects the receivers)

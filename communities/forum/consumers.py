@@ -1,0 +1,237 @@
+"""Websockets of the live forum. They authenticate, authorise and relay: the
+fragments come ready-made from the services (after commit), and every decision
+is asked of communities.permissions.
+
+Access is checked on connect, again before relaying an event (at most every
+ACCESS_CACHE_SECONDS) and before answering every client message; a logout
+closes the sockets of that session at once (see signals.py). The origin check
+is the ASGI stack's AllowedHostsOriginValidator.
+"""
+
+import time
+from importlib import import_module
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.contrib.auth import (
+    BACKEND_SESSION_KEY,
+    HASH_SESSION_KEY,
+    SESSION_KEY,
+    get_user_model,
+)
+
+from communities import permissions
+from communities.forum import rendering, selectors
+from communities.forum.broadcast import community_group, thread_group, user_group
+from communities.forum.models import Thread
+from communities.models import CommunityPage
+
+MAX_MESSAGE_BYTES = 4096
+ACCESS_CACHE_SECONDS = 5.0
+CATCH_UP_LIMIT = 50
+
+# Close codes (4000-4999 are the application's own).
+CLOSE_FORBIDDEN = 4003
+CLOSE_TOO_BIG = 4009
+CLOSE_BAD_MESSAGE = 4000
+
+
+def _session_still_valid(scope) -> bool:
+    """Is the session this socket was opened with still logged in as the same user?"""
+    user = scope.get("user")
+    session = scope.get("session")
+    if user is None or not user.is_authenticated or session is None:
+        return False
+    key = session.session_key
+    if not key:
+        return False
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
+    if not store.exists(key):
+        return False
+    data = store.load()
+    if str(data.get(SESSION_KEY)) != str(user.pk) or not data.get(BACKEND_SESSION_KEY):
+        return False
+    fresh = get_user_model().objects.filter(pk=user.pk, is_active=True).first()
+    if fresh is None:
+        return False
+    stored_hash = data.get(HASH_SESSION_KEY)
+    return not stored_hash or stored_hash == fresh.get_session_auth_hash()
+
+
+class _ForumConsumer(AsyncJsonWebsocketConsumer):
+    """Shared behaviour: access checks, message size limit, ping."""
+
+    groups_to_join: list[str]
+
+    async def connect(self):
+        self._checked_at = 0.0
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        if not await self._allowed(force=True):
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.groups_to_join = [*self.topic_groups(), user_group(user.pk)]
+        for group in self.groups_to_join:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        for group in getattr(self, "groups_to_join", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    def topic_groups(self) -> list[str]:
+        raise NotImplementedError
+
+    def check_access(self) -> bool:
+        """Synchronous: runs in a thread with database access."""
+        raise NotImplementedError
+
+    async def _allowed(self, *, force: bool = False) -> bool:
+        now = time.monotonic()
+        if not force and now - self._checked_at < ACCESS_CACHE_SECONDS:
+            return True
+        allowed = await database_sync_to_async(self._check)()
+        if allowed:
+            self._checked_at = now
+        return allowed
+
+    def _check(self) -> bool:
+        if not _session_still_valid(self.scope):
+            return False
+        permissions.forget(self.scope["user"])
+        return self.check_access()
+
+    async def _relay(self, event: dict, payload: dict) -> None:
+        if not await self._allowed():
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        await self.send_json(payload)
+
+    # --- client messages ----------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
+        if size > MAX_MESSAGE_BYTES:
+            await self.close(code=CLOSE_TOO_BIG)
+            return
+        if text_data is None:
+            await self.close(code=CLOSE_BAD_MESSAGE)
+            return
+        try:
+            content = await self.decode_json(text_data)
+        except ValueError:
+            await self.close(code=CLOSE_BAD_MESSAGE)
+            return
+        await self.receive_json(content, **kwargs)
+
+    async def receive_json(self, content, **kwargs):
+        if not await self._allowed(force=True):
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "ping":
+            await self.send_json({"type": "pong"})
+        elif kind == "since":
+            await self.send_since(content.get("last_id"))
+        else:
+            await self.send_json({"type": "error", "error": "unknown message"})
+
+    async def send_since(self, last_id):
+        await self.send_json({"type": "error", "error": "unknown message"})
+
+    # --- events from the channel layer ---------------------------------------
+
+    async def forum_session_ended(self, event):
+        session = self.scope.get("session")
+        key = event.get("session_key")
+        if key is None or session is None or session.session_key == key:
+            await self.close(code=CLOSE_FORBIDDEN)
+
+
+class ThreadConsumer(_ForumConsumer):
+    """/ws/forum/thread/<id>/: new, edited and hidden posts of one thread."""
+
+    def topic_groups(self):
+        return [thread_group(self.thread_id)]
+
+    def check_access(self) -> bool:
+        thread = Thread.objects.select_related("community").filter(pk=self.thread_id).first()
+        return thread is not None and permissions.can_read_forum(
+            self.scope["user"], thread.community
+        )
+
+    async def connect(self):
+        self.thread_id = int(self.scope["url_route"]["kwargs"]["thread_id"])
+        await super().connect()
+
+    async def forum_post_created(self, event):
+        await self._relay(
+            event,
+            {"type": "post_created", "post_id": event["post_id"], "html": event["html"]},
+        )
+
+    async def forum_post_updated(self, event):
+        await self._relay(
+            event,
+            {"type": "post_updated", "post_id": event["post_id"], "html": event["html"]},
+        )
+
+    async def forum_thread_updated(self, event):
+        await self._relay(
+            event,
+            {
+                "type": "thread_updated",
+                "thread_id": event["thread_id"],
+                "community_id": event["community_id"],
+                "locked": event["locked"],
+                "pinned": event["pinned"],
+            },
+        )
+
+    async def send_since(self, last_id):
+        """The same catch-up as the HTTP endpoint, over the socket."""
+        if not isinstance(last_id, int) or last_id < 0:
+            await self.send_json({"type": "error", "error": "last_id must be a post id"})
+            return
+        posts = await database_sync_to_async(self._posts_since)(last_id)
+        await self.send_json({"type": "posts", "posts": posts})
+
+    def _posts_since(self, last_id: int) -> list[dict]:
+        thread = Thread.objects.select_related("community").get(pk=self.thread_id)
+        posts = selectors.posts_since(thread, after_id=last_id, limit=CATCH_UP_LIMIT)
+        result = []
+        for post in posts:
+            post.thread = thread
+            result.append({"id": post.pk, "html": rendering.render_post_everywhere(post)})
+        return result
+
+
+class CommunityForumConsumer(_ForumConsumer):
+    """/ws/forum/community/<id>/: new threads and activity in a community's forum."""
+
+    def topic_groups(self):
+        return [community_group(self.community_id)]
+
+    def check_access(self) -> bool:
+        community = CommunityPage.objects.filter(pk=self.community_id).first()
+        return community is not None and permissions.can_read_forum(self.scope["user"], community)
+
+    async def connect(self):
+        self.community_id = int(self.scope["url_route"]["kwargs"]["community_id"])
+        await super().connect()
+
+    async def forum_thread_updated(self, event):
+        await self._relay(
+            event,
+            {
+                "type": "thread_updated",
+                "thread_id": event["thread_id"],
+                "community_id": event["community_id"],
+                "pinned": event["pinned"],
+                "locked": event["locked"],
+                "html": event["html"],
+            },
+        )

@@ -1,0 +1,135 @@
+"""CSV and XLSX exports of the coverage views.
+
+A cell whose text starts with =, +, -, @, a tab or a carriage return would be
+read as a formula by a spreadsheet. Such text is written as text: in CSV with a
+leading apostrophe (the convention spreadsheets honour), in XLSX as an explicit
+string cell.
+"""
+
+import csv
+import io
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _is_risky(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def csv_safe(value):
+    if value is None:
+        return ""
+    if _is_risky(value):
+        return "'" + value
+    return value
+
+
+def to_csv(header: list[str], rows: list[list]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([csv_safe(h) for h in header])
+    for row in rows:
+        writer.writerow([csv_safe(value) for value in row])
+    # A byte-order mark so that spreadsheets open the UTF-8 file with the right accents.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(header: list[str], rows: list[list], *, title: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    for r, row in enumerate([header, *rows], start=1):
+        for c, value in enumerate(row, start=1):
+            if isinstance(value, Decimal):
+                value = float(value)
+            cell = sheet.cell(row=r, column=c)
+            cell.value = value
+            if _is_risky(value):
+                cell.data_type = "s"  # text, never a formula
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def response(header, rows, *, fmt: str, filename: str, title: str) -> HttpResponse:
+    if fmt == "xlsx":
+        content, content_type = to_xlsx(header, rows, title=title), XLSX_TYPE
+    else:
+        content, content_type = to_csv(header, rows), "text/csv; charset=utf-8"
+    reply = HttpResponse(content, content_type=content_type)
+    reply["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return reply
+
+
+def coverage_table(coverage) -> tuple[list[str], list[list]]:
+    """One line per community and role (and holder)."""
+    header = [
+        _("Community"),
+        _("Role"),
+        _("Person"),
+        _("Hours per week"),
+        _("Contribution"),
+        _("Self-test fit"),
+        _("Warnings"),
+    ]
+    fits = {"match": _("matches"), "differs": _("differs"), "": ""}
+    rows = []
+    for row in coverage.rows:
+        warnings = " ".join(w.text for w in coverage.warnings if w.community.pk == row.community.pk)
+        for cell in row.cells:
+            if cell.is_gap:
+                rows.append([row.community.title, cell.label, _("gap"), 0, "", "", warnings])
+            for holder in cell.holders:
+                rows.append(
+                    [
+                        row.community.title,
+                        cell.label,
+                        holder.name,
+                        holder.hours,
+                        holder.contribution,
+                        fits[holder.fit],
+                        warnings,
+                    ]
+                )
+    return header, rows
+
+
+def network_table(network) -> tuple[list[str], list[list]]:
+    """One line per organisation and community it takes part in."""
+    header = [
+        _("Organisation"),
+        _("Kind"),
+        _("Province"),
+        _("Community"),
+        _("Roles covered (0-3)"),
+        _("People"),
+        _("Members without a role"),
+        _("Hours per week"),
+        _("More than three people"),
+    ]
+    rows = []
+    for row in network.rows:
+        organisation = row.organisation
+        for cell in row.cells:
+            if not cell.participates:
+                continue
+            rows.append(
+                [
+                    organisation.name,
+                    organisation.get_kind_display(),
+                    organisation.get_province_display(),
+                    cell.community.title,
+                    cell.covered,
+                    cell.people,
+                    cell.without_role,
+                    cell.hours,
+                    _("yes") if cell.overstaffed else _("no"),
+                ]
+            )
+    return header, rows

@@ -1,0 +1,68 @@
+"""Development agreements (the "reischeque")."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communities import permissions
+from cop_platform.sanitize import clean_text
+from members.models import DevelopmentAgreement, Organisation
+
+
+@transaction.atomic
+def agreement_record(
+    *,
+    actor,
+    organisation: Organisation,
+    user,
+    conversation_date: datetime.date,
+    contribution: str,
+    review_date: datetime.date,
+    hours_per_week: Decimal = Decimal("0"),
+    training: str = "",
+    other_support: str = "",
+) -> DevelopmentAgreement:
+    """A manager records what was agreed with one of the organisation's people.
+    The member then sees it and confirms it."""
+    if not permissions.can_manage_roles(actor, organisation):
+        raise PermissionDenied
+    profile = getattr(user, "profile", None)
+    if profile is None or profile.organisation_id != organisation.pk:
+        raise ValidationError(_("This person does not work for your organisation."))
+    if user.pk == actor.pk:
+        raise ValidationError(_("Record agreements with the people you manage, not with yourself."))
+    contribution = clean_text(contribution)
+    if not contribution:
+        raise ValidationError(_("Describe what the member will contribute."))
+    agreement = DevelopmentAgreement(
+        user=user,
+        organisation=organisation,
+        recorded_by=actor,
+        conversation_date=conversation_date,
+        contribution=contribution,
+        hours_per_week=hours_per_week,
+        training=clean_text(training),
+        other_support=clean_text(other_support),
+        review_date=review_date,
+    )
+    if review_date < conversation_date:
+        raise ValidationError(_("The review date cannot be before the conversation."))
+    agreement.full_clean()
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def agreement_confirm(*, actor, agreement: DevelopmentAgreement) -> DevelopmentAgreement:
+    """The member confirms that the agreement records what was agreed."""
+    agreement = DevelopmentAgreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.user_id != actor.pk:
+        raise PermissionDenied
+    if agreement.member_confirmed_at is None:
+        agreement.member_confirmed_at = timezone.now()
+        agreement.save(update_fields=["member_confirmed_at"])
+    return agreement
