@@ -10,3 +10,8 @@ class ForumConfig(AppConfig):
 
     def ready(self):
         from communities.forum import signals  # noqa: F401  (connects the receivers)
+        from communities.forum.models import Thread
+        from members.activity import register_activity_source
+
+        # Threads a person started count as activities towards their organisation's targets.
+        register_activity_source(Thread, "author")
