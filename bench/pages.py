@@ -31,12 +31,18 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections, connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from communities.models import CommunityPage
     from members.models import User
+
+    # Keep one connection open, as a server with CONN_MAX_AGE would: otherwise
+    # every request reconnects and the query log is lost between requests.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
 
     call_command("migrate", verbosity=0)
     call_command("seed", verbosity=0)
@@ -58,6 +64,9 @@ def main() -> None:
     for label, client, url in pages:
         response = client.get(url)
         assert response.status_code == 200, (label, response.status_code)
+        # DEBUG logs every query into a bounded deque (9,000); once full, counting by
+        # its length would read 0, so start each measurement from an empty log.
+        connection.queries_log.clear()
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         started = time.perf_counter()
