@@ -1,0 +1,1 @@
+"""Security suite: access control, CSRF, websockets, headers."""
