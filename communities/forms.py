@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import MembershipState, Priority, SelfRole, Topic
+from communities.models import MembershipState, Priority, Role, Topic
 from members.models import Organisation
 
 TEXT_LIMIT = 2000
@@ -52,7 +52,7 @@ class IntakeForm(forms.Form):
     )
     self_role = forms.ChoiceField(
         label=_("Which role do you see for yourself? (optional)"),
-        choices=[("", _("I don't know yet")), *SelfRole.choices],
+        choices=[("", _("I don't know yet")), *Role.choices],
         required=False,
         widget=forms.RadioSelect,
     )

@@ -13,6 +13,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from communities.ownership import CommunityOwned
+from communities.terms import DatedQuerySet, Role
 
 
 class Priority(models.TextChoices):
@@ -356,12 +357,6 @@ class Topic(TagBase):
         verbose_name_plural = _("topics")
 
 
-class SelfRole(models.TextChoices):
-    BOUWER = "bouwer", _("Builder (bouwer)")
-    VERBINDER = "verbinder", _("Connector (verbinder)")
-    AANJAGER = "aanjager", _("Driver (aanjager)")
-
-
 class MembershipState(models.TextChoices):
     PENDING = "pending", _("Pending")
     NEEDS_INFO = "needs_info", _("Question asked")
@@ -412,7 +407,7 @@ class Membership(CommunityOwned):
         Topic, blank=True, related_name="breng_memberships", verbose_name=_("breng topics")
     )
     self_role = models.CharField(
-        _("role I see for myself"), max_length=16, choices=SelfRole.choices, blank=True
+        _("role I see for myself"), max_length=16, choices=Role.choices, blank=True
     )
     state = models.CharField(
         _("state"), max_length=16, choices=MembershipState.choices, default=MembershipState.PENDING
@@ -465,14 +460,6 @@ class MembershipTransition(models.Model):
         return f"{self.from_state or '—'} → {self.to_state}"
 
 
-class ModeratorshipQuerySet(models.QuerySet):
-    def current(self, today=None):
-        today = today or timezone.localdate()
-        return self.filter(start_date__lte=today).filter(
-            models.Q(end_date__isnull=True) | models.Q(end_date__gt=today)
-        )
-
-
 class Moderatorship(CommunityOwned):
     """A dated term as moderator. Current when start_date <= today < end_date:
     end_date is the first day the person no longer moderates (empty: open-ended;
@@ -496,7 +483,7 @@ class Moderatorship(CommunityOwned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ModeratorshipQuerySet.as_manager()
+    objects = DatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["start_date", "pk"]

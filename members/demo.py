@@ -30,7 +30,6 @@ from communities.models import (
     Membership,
     MembershipState,
     Moderatorship,
-    SelfRole,
     Topic,
 )
 from communities.permissions import COORDINATORS_GROUP
@@ -44,6 +43,7 @@ from communities.services.memberships import (
     membership_withdraw,
 )
 from communities.services.moderators import moderator_appoint
+from communities.terms import Role
 from cop_platform.mail import mail_muted
 from members.models import Organisation, OrganisationKind, Province
 from members.services import profile_update
@@ -370,7 +370,7 @@ def plan() -> list[PlannedMembership]:
         fates += list(reversed(tail))
         for person, fate in zip(people, fates, strict=True):
             haal_topics, breng_topics, haal, breng = _answers(rng, number)
-            self_role = rng.choice([role.value for role in SelfRole] + [""])
+            self_role = rng.choice([role.value for role in Role] + [""])
             planned.append(
                 PlannedMembership(
                     person, number, fate, haal_topics, breng_topics, haal, breng, self_role

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
 from communities.ownership import CommunityOwned
+from communities.terms import DatedQuerySet, Role
 
 
 class User(AbstractUser):
@@ -122,24 +123,6 @@ class MemberProfile(models.Model):
 
     def __str__(self):
         return self.display_name
-
-
-class Role(models.TextChoices):
-    """The three roles of the "Nieuw Delen" pilot, in this fixed order everywhere."""
-
-    BOUWER = "bouwer", _("Builder (bouwer)")
-    VERBINDER = "verbinder", _("Connector (verbinder)")
-    AANJAGER = "aanjager", _("Driver (aanjager)")
-
-
-class DatedQuerySet(models.QuerySet):
-    """Rows with start_date and an optional end_date (the first day no longer valid)."""
-
-    def current(self, today=None):
-        today = today or timezone.localdate()
-        return self.filter(start_date__lte=today).filter(
-            models.Q(end_date__isnull=True) | models.Q(end_date__gt=today)
-        )
 
 
 class Managership(models.Model):
