@@ -6,6 +6,8 @@ moderatorship, open membership) are one query each and cached per request on
 the user object by `_facts`.
 """
 
+from django.core.exceptions import PermissionDenied
+
 from communities.models import (
     OPEN_MEMBERSHIP_STATES,
     CommunityPage,
@@ -278,3 +280,10 @@ def can_view_agreement(user, agreement) -> bool:
     return user.is_authenticated and (
         agreement.user_id == user.pk or agreement.organisation_id in _managed_organisation_ids(user)
     )
+
+
+def require(allowed: bool) -> None:
+    """Services call this with the answer of one of the questions above: a refusal
+    becomes PermissionDenied (403 in a view)."""
+    if not allowed:
+        raise PermissionDenied

@@ -13,7 +13,7 @@ write.
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,11 +37,6 @@ from todo_lists.models import (
 
 EDITABLE_FIELDS = ("title", "description", "phase", "status", "owner", "due_date")
 MOVES = ("first", "up", "down", "last")
-
-
-def _require(condition: bool) -> None:
-    if not condition:
-        raise PermissionDenied
 
 
 def _lock_list(community: CommunityPage) -> list[TodoItem]:
@@ -126,7 +121,7 @@ def todo_item_create(
 ) -> TodoItem:
     """Add an item at the end of the community's list. Curators only; the
     community must be active. Records a "created" change."""
-    _require(permissions.can_curate_todo(actor, community))
+    permissions.require(permissions.can_curate_todo(actor, community))
     _check_owner(owner, community)
     now = timezone.now()
     items = _lock_list(community)
@@ -171,7 +166,7 @@ def todo_item_update(*, actor, item: TodoItem, **fields) -> TodoItem:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
     item = TodoItem.objects.select_for_update().get(pk=item.pk)
     community = CommunityPage.objects.get(pk=item.community_id)
-    _require(permissions.can_curate_todo(actor, community))
+    permissions.require(permissions.can_curate_todo(actor, community))
     if "title" in fields:
         fields["title"] = clean_text(fields["title"])
     if "description" in fields:
@@ -222,7 +217,7 @@ def todo_item_move(
     if direction is not None and direction not in MOVES:
         raise ValidationError(_("Unknown move."))
     community = CommunityPage.objects.get(pk=item.community_id)
-    _require(permissions.can_curate_todo(actor, community))
+    permissions.require(permissions.can_curate_todo(actor, community))
     items = _lock_list(community)
     index = next((i for i, other in enumerate(items) if other.pk == item.pk), None)
     if index is None:  # moved to another community meanwhile
@@ -251,7 +246,7 @@ def todo_comment_add(
 ) -> TodoComment:
     """A comment or a need on an item, by anyone logged in, while the community is active."""
     community = CommunityPage.objects.get(pk=item.community_id)
-    _require(permissions.can_comment_todo(actor, community))
+    permissions.require(permissions.can_comment_todo(actor, community))
     comment = TodoComment(item=item, author=actor, kind=kind, body=clean_text(body))
     comment.full_clean()
     comment.save()
@@ -263,7 +258,7 @@ def todo_proposal_create(
     *, actor, community: CommunityPage, title: str, description: str = ""
 ) -> TodoProposal:
     """Propose an item (anyone logged in, member or not). The moderators hear of it."""
-    _require(permissions.can_propose_todo(actor, community))
+    permissions.require(permissions.can_propose_todo(actor, community))
     proposal = TodoProposal(
         community=community,
         proposer=actor,
@@ -296,7 +291,7 @@ def todo_proposal_accept(*, actor, proposal: TodoProposal, phase: str = Phase.ID
     """Turn a pending proposal into an item at the end of the list, crediting the
     proposer, and tell the proposer."""
     community = CommunityPage.objects.get(pk=proposal.community_id)
-    _require(permissions.can_curate_todo(actor, community))
+    permissions.require(permissions.can_curate_todo(actor, community))
     proposal = _locked_pending(proposal)
     item = todo_item_create(
         actor=actor,
@@ -323,7 +318,7 @@ def todo_proposal_accept(*, actor, proposal: TodoProposal, phase: str = Phase.ID
 def todo_proposal_decline(*, actor, proposal: TodoProposal, reason: str) -> TodoProposal:
     """Decline a pending proposal with a reason, which the proposer sees and gets by e-mail."""
     community = CommunityPage.objects.get(pk=proposal.community_id)
-    _require(permissions.can_curate_todo(actor, community))
+    permissions.require(permissions.can_curate_todo(actor, community))
     reason = clean_text(reason)
     if not reason:
         raise ValidationError(_("Give the proposer a reason."))

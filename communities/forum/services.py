@@ -8,7 +8,7 @@ channel-layer groups, e-mail) only after that transaction commits.
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -32,11 +32,6 @@ from cop_platform.sanitize import clean_text, link_mentions, markdown_to_html, m
 
 BODY_LIMIT = 20_000
 TITLE_LIMIT = 200
-
-
-def _require(condition: bool) -> None:
-    if not condition:
-        raise PermissionDenied
 
 
 def _clean_body(body: str) -> str:
@@ -183,7 +178,7 @@ def _new_post(*, actor, thread: Thread, body: str) -> Post:
 def thread_create(*, actor, community: CommunityPage, title: str, body: str) -> Thread:
     """Start a thread with its first post. Needs an active membership of an active
     community; the author follows the thread (per their profile's preference)."""
-    _require(permissions.can_post(actor, community))
+    permissions.require(permissions.can_post(actor, community))
     title = clean_text(title)
     if not title:
         raise ValidationError(_("Please give the thread a title."))
@@ -206,7 +201,7 @@ def post_create(*, actor, thread: Thread, body: str) -> Post:
     """Reply in a thread. Refused in a locked thread, in an archived community and
     for anyone who is not an active member of the thread's community."""
     thread = _locked_thread(thread)
-    _require(permissions.can_post(actor, thread.community, thread))
+    permissions.require(permissions.can_post(actor, thread.community, thread))
     post = _new_post(actor=actor, thread=thread, body=body)
     _notify_followers(post)
     _follow_by_default(actor, thread)
@@ -220,7 +215,7 @@ def post_edit(*, actor, post: Post, body: str) -> Post:
     """The author edits their post within settings.FORUM_EDIT_WINDOW; the post shows
     "edited" from then on. Newly mentioned members are notified."""
     post = Post.objects.select_for_update().select_related("thread__community").get(pk=post.pk)
-    _require(permissions.can_edit_post(actor, post))
+    permissions.require(permissions.can_edit_post(actor, post))
     source = _clean_body(body)
     if source == post.body_source:
         return post
@@ -238,7 +233,7 @@ def post_edit(*, actor, post: Post, body: str) -> Post:
 def post_hide(*, actor, post: Post, reason: str) -> Post:
     """A moderator hides a post, with a reason that readers see instead of it."""
     post = Post.objects.select_for_update().select_related("thread__community").get(pk=post.pk)
-    _require(permissions.can_moderate_forum(actor, post.thread.community))
+    permissions.require(permissions.can_moderate_forum(actor, post.thread.community))
     reason = clean_text(reason)
     if not reason:
         raise ValidationError(_("Please give a reason; readers see it instead of the post."))
@@ -257,7 +252,7 @@ def post_hide(*, actor, post: Post, reason: str) -> Post:
 @transaction.atomic
 def post_unhide(*, actor, post: Post) -> Post:
     post = Post.objects.select_for_update().select_related("thread__community").get(pk=post.pk)
-    _require(permissions.can_moderate_forum(actor, post.thread.community))
+    permissions.require(permissions.can_moderate_forum(actor, post.thread.community))
     if post.hidden_at is None:
         raise ValidationError(_("This post is not hidden."))
     post.hidden_at = None
@@ -273,7 +268,7 @@ def post_unhide(*, actor, post: Post) -> Post:
 def thread_set_locked(*, actor, thread: Thread, locked: bool) -> Thread:
     """Lock (read-only) or reopen a thread."""
     thread = _locked_thread(thread)
-    _require(permissions.can_moderate_forum(actor, thread.community))
+    permissions.require(permissions.can_moderate_forum(actor, thread.community))
     thread.locked = locked
     thread.save(update_fields=["locked"])
     _announce_thread(thread)
@@ -284,7 +279,7 @@ def thread_set_locked(*, actor, thread: Thread, locked: bool) -> Thread:
 def thread_set_pinned(*, actor, thread: Thread, pinned: bool) -> Thread:
     """Pin a thread to the top of the list, or unpin it."""
     thread = _locked_thread(thread)
-    _require(permissions.can_moderate_forum(actor, thread.community))
+    permissions.require(permissions.can_moderate_forum(actor, thread.community))
     thread.pinned = pinned
     thread.save(update_fields=["pinned"])
     _announce_thread(thread)
@@ -297,7 +292,7 @@ def thread_move(*, actor, thread: Thread, target: CommunityPage) -> Thread:
     URL keeps working: it redirects to the new place."""
     thread = _locked_thread(thread)
     source = thread.community
-    _require(permissions.can_moderate_forum(actor, source))
+    permissions.require(permissions.can_moderate_forum(actor, source))
     if target.pk == source.pk:
         raise ValidationError(_("The thread is already in this community."))
     if not target.is_active:
@@ -326,7 +321,7 @@ def thread_mark_read(*, user, thread: Thread, post_id: int | None) -> None:
 @transaction.atomic
 def thread_follow(*, actor, thread: Thread, mode: str) -> Follow:
     """Follow a thread (anyone who may read it), or change how to hear about it."""
-    _require(permissions.can_read_forum(actor, thread.community))
+    permissions.require(permissions.can_read_forum(actor, thread.community))
     if mode not in FollowMode.values:
         raise ValidationError(_("Choose how you want to hear about new posts."))
     follow, _created = Follow.objects.update_or_create(

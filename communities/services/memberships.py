@@ -47,11 +47,6 @@ ALLOWED_TRANSITIONS = {
 }
 
 
-def _require(condition: bool) -> None:
-    if not condition:
-        raise PermissionDenied
-
-
 def _locked(membership: Membership) -> Membership:
     """Re-read the membership under a row lock so two moderators cannot decide at once."""
     return (
@@ -155,7 +150,7 @@ def membership_apply(
 @transaction.atomic
 def membership_accept(*, actor, membership: Membership) -> Membership:
     membership = _locked(membership)
-    _require(permissions.can_decide_applications(actor, membership.community))
+    permissions.require(permissions.can_decide_applications(actor, membership.community))
     _transition(membership, S.ACTIVE, actor=actor)
     membership.joined_at = timezone.now()
     membership.moderator_message = ""
@@ -172,7 +167,7 @@ def membership_accept(*, actor, membership: Membership) -> Membership:
 def membership_decline(*, actor, membership: Membership, reason: str) -> Membership:
     reason = _required_text(reason, _("Please give the applicant a reason."))
     membership = _locked(membership)
-    _require(permissions.can_decide_applications(actor, membership.community))
+    permissions.require(permissions.can_decide_applications(actor, membership.community))
     _transition(membership, S.DECLINED, actor=actor, note=reason)
     membership.moderator_message = reason
     membership.ended_at = timezone.now()
@@ -189,7 +184,7 @@ def membership_decline(*, actor, membership: Membership, reason: str) -> Members
 def membership_ask(*, actor, membership: Membership, question: str) -> Membership:
     question = _required_text(question, _("Please write down your question."))
     membership = _locked(membership)
-    _require(permissions.can_decide_applications(actor, membership.community))
+    permissions.require(permissions.can_decide_applications(actor, membership.community))
     _transition(membership, S.NEEDS_INFO, actor=actor, note=question)
     membership.moderator_message = question
     membership.save(update_fields=["state", "moderator_message"])
@@ -218,7 +213,7 @@ def membership_answer(
     answers); the application goes back to the queue."""
     answer = _required_text(answer, _("Please write your answer."))
     membership = _locked(membership)
-    _require(membership.user_id == actor.pk)
+    permissions.require(membership.user_id == actor.pk)
     _transition(membership, S.PENDING, actor=actor, note=answer)
     if haal is not None and clean_text(haal):
         membership.haal = clean_text(haal)
@@ -237,7 +232,7 @@ def membership_answer(
 @transaction.atomic
 def membership_withdraw(*, actor, membership: Membership) -> Membership:
     membership = _locked(membership)
-    _require(membership.user_id == actor.pk)
+    permissions.require(membership.user_id == actor.pk)
     _transition(membership, S.WITHDRAWN, actor=actor)
     membership.ended_at = timezone.now()
     membership.save(update_fields=["state", "ended_at"])
@@ -250,7 +245,7 @@ def membership_leave(*, actor, membership: Membership) -> Membership:
     """An active member leaves. A moderator leaves their moderator role with it,
     unless they are the community's last current moderator: then it is refused."""
     membership = _locked(membership)
-    _require(membership.user_id == actor.pk)
+    permissions.require(membership.user_id == actor.pk)
     _transition(membership, S.LEFT, actor=actor)
     end_moderatorships_of_leaving_member(membership=membership)
     membership.ended_at = timezone.now()
@@ -264,7 +259,7 @@ def membership_end(*, actor, membership: Membership, reason: str) -> Membership:
     """A moderator ends someone's membership, with a reason the member sees."""
     reason = _required_text(reason, _("Please give the member a reason."))
     membership = _locked(membership)
-    _require(permissions.can_decide_applications(actor, membership.community))
+    permissions.require(permissions.can_decide_applications(actor, membership.community))
     _transition(membership, S.ENDED, actor=actor, note=reason)
     end_moderatorships_of_leaving_member(membership=membership)
     membership.moderator_message = reason
