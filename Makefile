@@ -6,20 +6,41 @@ PIP := $(VENV)/bin/pip
 DEV_SETTINGS := cop_platform.settings.dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The project packages (pyproject.toml ships these) that bandit scans.
+PACKAGES := cop_platform communities home members todo_lists
+# Locked releases with hashes; `make lock` writes them from pyproject.toml.
+LOCKS := requirements/runtime.txt requirements/dev.txt
+# Hashes for every file of each release; pip and setuptools pinned too; index and
+# find-links options stay out of the files (each machine has its own pip config).
+PIP_COMPILE_ARGS := --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+# bandit fails on findings of this severity and above (low, medium, high).
+BANDIT_SEVERITY ?= medium
+# fail | warn: what the audit does when the vulnerability service answers for no
+# release at all (requirements/audit.py); a vulnerability always fails.
+AUDIT_UNREACHABLE ?= fail
 
-.PHONY: run test install install-dev migrate seed lint format messages bench check-deploy clean
+.PHONY: run test install install-dev migrate seed lint format messages bench check-deploy clean screenshots \
+	check bandit audit lock
 
-# Reinstall when pyproject.toml changes; the stamp files record what was installed.
-$(VENV)/.stamp-runtime: pyproject.toml
+# Exact releases with hashes come from the lock files; the project itself goes in
+# editable without dependencies. `pip check` fails when pyproject.toml asks for
+# something the lock does not hold: run `make lock` then. The stamp files record
+# what was installed, so a changed pyproject.toml or lock file reinstalls.
+$(VENV)/.stamp-runtime: pyproject.toml requirements/runtime.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e .
+	$(PIP) install --quiet --require-hashes -r requirements/runtime.txt
+	$(PIP) install --quiet --no-deps -e .
+	$(PIP) check
 	touch $@
 
-$(VENV)/.stamp-dev: pyproject.toml
+$(VENV)/.stamp-dev: pyproject.toml $(LOCKS)
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e '.[dev]'
+	$(PIP) install --quiet --require-hashes -r requirements/dev.txt
+	$(PIP) install --quiet --no-deps -e .
+	$(PIP) check
 	touch $(VENV)/.stamp-runtime $@
 
 install: $(VENV)/.stamp-runtime
@@ -41,7 +62,7 @@ run: seed
 # Pass 1: the embedded stack (SQLite, in-memory layer), browser tests included.
 # Pass 2, when DATABASE_URL/REDIS_URL are set or REQUIRE_SERVICES=1: the whole
 # suite again on PostgreSQL + Redis, with the integration tests.
-test: install-dev
+test: install-dev check
 	env -u DATABASE_URL -u REDIS_URL COP_TEST_PASS=embedded $(PY) -m pytest $(PYTEST_ARGS)
 	@if [ -n "$$DATABASE_URL$$REDIS_URL" ] || [ "$$REQUIRE_SERVICES" = "1" ]; then \
 		echo "== second pass: PostgreSQL + Redis =="; \
@@ -51,6 +72,34 @@ test: install-dev
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Static checks, run first by `make test` (and so by CI).
+check: lint bandit audit
+
+# Each low finding that remains is a false positive marked `# nosec BXXX  # reason`
+# where it occurs. (bandit 1.9 warns "nosec encountered ... but no failed test" for
+# the other lines of a multi-line statement that has one: PyCQA/bandit#1352.)
+bandit: install-dev
+	$(VENV)/bin/bandit -c pyproject.toml -r $(PACKAGES) --severity-level $(BANDIT_SEVERITY)
+
+# Needs PyPI's JSON API (pip-audit's vulnerability service).
+audit: install-dev
+	AUDIT_UNREACHABLE=$(AUDIT_UNREACHABLE) $(PY) requirements/audit.py $(LOCKS)
+
+# Rewrite the lock files from pyproject.toml, keeping every pin that still fits;
+# LOCK_ARGS=--upgrade moves everything to the newest releases allowed,
+# LOCK_ARGS="--upgrade-package NAME" one package. The dev lock is constrained by the
+# runtime lock, so both install the same runtime releases. Needs only pip-compile,
+# not an up-to-date venv: after a dependency was added to pyproject.toml, the
+# install would fail its `pip check` until the lock is rewritten.
+lock:
+	[ -x $(VENV)/bin/pip-compile ] || { $(PYTHON) -m venv $(VENV) && \
+		$(PIP) install --quiet --require-hashes -r requirements/dev.txt; }
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile $(PIP_COMPILE_ARGS) $(LOCK_ARGS) \
+		--output-file requirements/runtime.txt pyproject.toml
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile $(PIP_COMPILE_ARGS) $(LOCK_ARGS) \
+		--extra dev --constraint requirements/runtime.txt --output-file requirements/dev.txt \
+		pyproject.toml
 
 format: install-dev
 	$(VENV)/bin/ruff format .
@@ -76,3 +125,9 @@ clean:
 
 bench: install-dev
 	env -u DATABASE_URL -u REDIS_URL $(PY) bench/pages.py
+
+# Full-page PNGs of the main pages for the README (docs/screenshots/): the seeded
+# demo site served by daphne, photographed in Chromium; never part of `make test`.
+screenshots: install-dev
+	env -u DATABASE_URL -u REDIS_URL SCREENSHOTS=1 REQUIRE_SERVICES=1 \
+		$(PY) -m pytest tests/browser/test_screenshots.py -q

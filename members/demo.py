@@ -54,7 +54,7 @@ RANDOM_SEED = 2026
 # One hash for every demo person, with a fixed salt so a second run can see that
 # nothing changed: hashing the password sixty times would take most of a minute.
 # The salt is long enough that Django does not ask to rehash it at login.
-_PASSWORD_SALT = "copdemodatasaltfordevelopmentonly"
+_PASSWORD_SALT = "copdemodatasaltfordevelopmentonly"  # nosec B105  # demo accounts only
 
 K = OrganisationKind
 P = Province
@@ -326,7 +326,7 @@ def _answers(rng: random.Random, number: int) -> tuple[list[str], list[str], str
 def plan() -> list[PlannedMembership]:
     """Who applies where, with which answers and what happens to the application.
     Pure and deterministic: the same plan on every run."""
-    rng = random.Random(RANDOM_SEED)
+    rng = random.Random(RANDOM_SEED)  # nosec B311  # reproducible demo data, no secret
     members: dict[int, list[int]] = {number: [] for number in COMMUNITY_TOPICS}
     organisation_count: dict[tuple[str, int], int] = {}
     for index, (_first, _last, organisation, _job, home, _language) in enumerate(PEOPLE):
@@ -623,7 +623,7 @@ def _seed_roles(*, coordinator, organisations, people, today) -> int:
     from members.services.roles import role_assign, target_set
     from members.services.selftest import selftest_share, selftest_submit
 
-    rng = random.Random(RANDOM_SEED + 5)
+    rng = random.Random(RANDOM_SEED + 5)  # nosec B311  # reproducible demo data, no secret
     staff: dict[str, list] = {}
     for user, (_first, _last, organisation, *_rest) in zip(people, PEOPLE, strict=True):
         staff.setdefault(organisation, []).append(user)

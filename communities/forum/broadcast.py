@@ -31,3 +31,13 @@ def broadcast_on_commit(groups, event: dict) -> None:
             async_to_sync(channel_layer.group_send)(group, event)
 
     transaction.on_commit(send)
+
+
+def close_sockets_on_commit(user_id: int, *, session_key: str | None = None) -> None:
+    """Once the transaction commits, close the user's open sockets: those opened
+    with one session (`session_key`, a logout), or all of them (None: the account
+    can no longer log in). The consumers close with 4003, and a reconnect is
+    refused because the session no longer authenticates anyone."""
+    broadcast_on_commit(
+        [user_group(user_id)], {"type": "forum.session_ended", "session_key": session_key}
+    )

@@ -4,8 +4,10 @@ is asked of communities.permissions.
 
 Access is checked on connect, again before relaying an event (at most every
 ACCESS_CACHE_SECONDS) and before answering every client message; a logout
-closes the sockets of that session at once (see signals.py). The origin check
-is the ASGI stack's AllowedHostsOriginValidator.
+closes the sockets of that session at once, and an account that is deactivated,
+erased or deleted has all its sockets closed at once (see signals.py). Only this
+site's own pages get this far: the ASGI stack's SameOriginValidator
+(cop_platform/websocket_security.py) refuses other origins.
 """
 
 import time
@@ -20,6 +22,7 @@ from django.contrib.auth import (
     SESSION_KEY,
     get_user_model,
 )
+from django.utils.translation import gettext_lazy as _
 
 from communities import permissions
 from communities.forum import rendering, selectors
@@ -35,6 +38,13 @@ CATCH_UP_LIMIT = 50
 CLOSE_FORBIDDEN = 4003
 CLOSE_TOO_BIG = 4009
 CLOSE_BAD_MESSAGE = 4000
+
+# Sent (in every language) before closing with CLOSE_TOO_BIG. The page's own script
+# never sends anything that large, so reloading it is the way back.
+TOO_BIG_NOTICE = _(
+    "The live connection was closed because this page sent a message that was too "
+    "large. Reload the page to see new posts again."
+)
 
 
 def _session_still_valid(scope) -> bool:
@@ -115,6 +125,9 @@ class _ForumConsumer(AsyncJsonWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
         if size > MAX_MESSAGE_BYTES:
+            await self.send_json(
+                {"type": "error", "error": rendering.text_everywhere(TOO_BIG_NOTICE)}
+            )
             await self.close(code=CLOSE_TOO_BIG)
             return
         if text_data is None:

@@ -15,7 +15,7 @@ from communities import permissions
 
 
 def forum_url(community, name: str = "forum", *args) -> str:
-    return community.url + community.reverse_subpage(name, args=args)
+    return community.subpage_url(name, *args)
 
 
 @dataclass
@@ -55,6 +55,12 @@ def _in_every_language(render) -> dict[str, str]:
         with translation.override(code):
             html[code] = render()
     return html
+
+
+def text_everywhere(message) -> dict[str, str]:
+    """A (lazily) translated message in every interface language, for a live page to
+    show in its own language."""
+    return _in_every_language(lambda: str(message))
 
 
 def render_post(post, *, live: bool = True, item: PostItem | None = None) -> str:

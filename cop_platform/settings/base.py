@@ -174,6 +174,22 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Abuse limits, spelled out so they cannot change silently with an allauth upgrade
+# (the values are allauth 65's defaults; actions not listed keep allauth's own).
+# "ip" counts per client address (behind a proxy: TRUSTED_PROXY_COUNT), "key" per
+# e-mail address. A failed login counts against both the address and the account,
+# so guessing one account's password from many addresses and trying many accounts
+# from one address are both throttled; while throttled, even the right password
+# is refused. The Wagtail admin logs in through the same form (urls.py).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    # Requesting a reset mail, per address and per e-mail address (known or not:
+    # ACCOUNT_PREVENT_ENUMERATION answers both alike).
+    "reset_password": "20/m/ip,5/m/key",  # nosec B105  # a rate, no password
+    "reset_password_from_key": "20/m/ip",  # nosec B105  # a rate, no password
+}
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Communities of practice"
@@ -181,8 +197,10 @@ WAGTAILADMIN_BASE_URL = env("BASE_URL", default="http://127.0.0.1:8000")
 # The admin logs in through allauth, so its rate limits apply there too.
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
-WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}  # nosec B105  # a switch, no password
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# The dashboard would ask releases.wagtail.org for news from every editor's browser.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {
     "default": {

@@ -19,10 +19,19 @@
   var FATAL_CODES = [4003, 4009, 1008, 1009];
   var lang = (document.documentElement.lang || "nl").toLowerCase();
 
+  /* Fragments and notices come in every interface language: take the page's. */
   function pickHtml(html) {
     if (typeof html === "string") return html;
     if (!html) return "";
     return html[lang] || html[lang.split("-")[0]] || html.nl || Object.values(html)[0] || "";
+  }
+
+  /* A notice for the reader from the server (e.g. why it closed the connection).
+     Only those come translated; the plain-string errors are protocol errors for
+     a script's developer and are not shown. */
+  function readerNotice(data) {
+    if (data.type !== "error" || !data.error || typeof data.error !== "object") return "";
+    return pickHtml(data.error);
   }
 
   /* The socket address for a path, on the page's own host (wss behind https). */
@@ -264,6 +273,12 @@
   };
 
   ThreadPage.prototype.received = function (data) {
+    var notice = readerNotice(data);
+    if (notice && this.connection) {
+      this.connection.textContent = notice;
+      this.connection.hidden = false;
+      announce(this.status, notice);
+    }
     if (data.type === "post_created") this.addPost(data.post_id, data.html, true);
     else if (data.type === "post_updated") this.updatePost(data.post_id, data.html);
     else if (data.type === "thread_updated") this.threadUpdated(data);
@@ -285,7 +300,11 @@
     var self = this;
     this.live = new LiveSocket(socketUrl(root.dataset.wsPath), {
       open: function (reconnect) { if (reconnect) self.refresh(); },
-      message: function (data) { if (data.type === "thread_updated") self.threadUpdated(data); },
+      message: function (data) {
+        if (data.type === "thread_updated") self.threadUpdated(data);
+        var notice = readerNotice(data);
+        if (notice) announce(self.status, notice);
+      },
       closed: function (fatal) {
         if (!fatal) announce(self.status, root.dataset.labelConnectionLost);
       },

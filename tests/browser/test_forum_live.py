@@ -9,20 +9,12 @@ process, so the in-memory channel layer is enough.
 """
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT = 60
+from tests.browser.asgi_server import daphne, manage, server_env
+
 LIVE_TIMEOUT = 10_000  # ms
 
 SETUP = """
@@ -66,80 +58,17 @@ print("SETUP" + json.dumps({
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _env(database: Path) -> dict:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL", "DATABASE_URL"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="tests.browser.forum_live_settings",
-        DATABASE_URL=f"sqlite:///{database}",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-    )
-    return env
-
-
-def _manage(env, *args, timeout=180) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
-
-
 @pytest.fixture(scope="module")
 def live_forum(tmp_path_factory):
     """daphne on a free port with a prepared database; yields the URLs and sessions."""
     database = tmp_path_factory.mktemp("forum-live") / "db.sqlite3"
-    env = _env(database)
-    _manage(env, "migrate", "--no-input", "-v", "0")
-    _manage(env, "seed", "--no-accounts")
-    output = _manage(env, "shell", "-c", SETUP)
+    env = server_env(database, "tests.browser.forum_live_settings")
+    manage(env, "migrate", "--no-input", "-v", "0")
+    manage(env, "seed", "--no-accounts")
+    output = manage(env, "shell", "-c", SETUP)
     data = json.loads(output.split("SETUP", 1)[1])
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-         "cop_platform.asgi:application"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if server.poll() is not None:
-                raise AssertionError(f"daphne exited: {server.stderr.read().decode()[-3000:]}")
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError("daphne did not start in time")
-            time.sleep(0.3)
+    with daphne(env) as base:
         yield {"base": base, **data}
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=5)
 
 
 def _page_for(browser, live_forum, who: str):

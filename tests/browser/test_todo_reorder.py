@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, expect
 from communities.services.memberships import membership_accept, membership_apply
 from communities.services.moderators import moderator_appoint
 from members.services import profile_update
-from tests.browser.test_join_flow import log_in
+from tests.browser.support import log_in
 from tests.factories import UserFactory
 from tests.views_support import default_language
 from todo_lists.services import todo_item_create

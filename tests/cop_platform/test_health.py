@@ -58,25 +58,6 @@ async def test_websocket_ping_pong():
         await communicator.disconnect()
 
 
-@pytest.mark.asyncio
-# Refusing reads no data, but Channels tidies the database connections on the way.
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    "headers",
-    [
-        [(b"origin", b"http://evil.example"), (b"host", b"localhost")],
-        [(b"host", b"localhost")],
-    ],
-    ids=["foreign-origin", "no-origin"],
-)
-async def test_websocket_refuses_other_origins(headers):
-    communicator = _communicator(headers)
-    connected, _ = await communicator.connect()
-    await communicator.disconnect()
-
-    assert connected is False
-
-
 @pytest.fixture
 def session_cookie(client, transactional_db):
     """The Cookie header of a logged-in member's browser."""

@@ -1,12 +1,10 @@
 """Input from the network: anyone logged in proposes; moderators accept (the item
 credits the proposer) or decline with a reason the proposer sees; e-mails go out
-after commit, in each recipient's language; proposals are rate-limited."""
-
-import uuid
+after commit, in each recipient's language. (The rate limit on proposals is held
+with the others in tests/security/test_abuse_limits.py.)"""
 
 import pytest
 from django.core import mail
-from django.test import override_settings
 
 from tests.views_support import client_for, main_text, post_form, soup, subpage_url
 from todo_lists.models import Phase, ProposalState, TodoComment, TodoItem, TodoProposal
@@ -118,20 +116,6 @@ def test_a_proposal_without_a_title_is_refused(community, proposer):
     response = propose(client_for(proposer), community, title="  ")
     assert response.status_code == 400
     assert not TodoProposal.objects.exists()
-
-
-def test_proposals_are_rate_limited(community, proposer):
-    client = client_for(proposer)
-    with override_settings(
-        RATE_LIMITS={"todo_proposal": "2/m", "todo_comment": "2/m"},
-        RATELIMIT_CACHE_PREFIX=f"rl-{uuid.uuid4().hex}:",
-    ):
-        assert propose(client, community, title="Eén").status_code == 302
-        assert propose(client, community, title="Twee").status_code == 302
-        response = propose(client, community, title="Drie")
-    assert response.status_code == 429
-    assert "try again later" in main_text(response) or "later opnieuw" in main_text(response)
-    assert sorted(TodoProposal.objects.values_list("title", flat=True)) == ["Eén", "Twee"]
 
 
 def test_anyone_logged_in_adds_a_comment_or_need(community, items, make_user):

@@ -17,7 +17,8 @@ from members.services import ensure_dev_coordinator
 from todo_lists.demo import seed_demo_todo_lists
 
 DEV_COORDINATOR_EMAIL = "coordinator@example.org"
-DEV_PASSWORD = "bibliotheek-demo-2026"
+# The published demo password; seed refuses to create these accounts with DEBUG off.
+DEV_PASSWORD = "bibliotheek-demo-2026"  # nosec B105  # documented development login
 
 
 class Command(BaseCommand):
