@@ -128,6 +128,10 @@ class CommunityPage(RoutablePageMixin, Page):
     def is_active(self) -> bool:
         return self.status == CommunityStatus.ACTIVE
 
+    def subpage_url(self, name: str, *args) -> str:
+        """The site-relative URL of one of the routes below, e.g. ("todo_item", 3)."""
+        return self.url + self.reverse_subpage(name, args=args)
+
     def get_context(self, request, *args, **kwargs):
         from communities import permissions
         from communities.selectors import community_people, own_membership

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from communities import permissions
 from cop_platform.sanitize import plain_to_html
+from cop_platform.view_helpers import login_or_forbid
 from members import exports, personal_data, selftest
 from members.coverage import network_coverage, organisation_coverage
 from members.forms import (
@@ -115,14 +115,6 @@ def profile_detail(request, user_id: int):
 # --- managers: coverage, roles, targets, agreements ---------------------------
 
 
-def _login_or_403(request, allowed: bool):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not allowed:
-        raise PermissionDenied
-    return None
-
-
 def _errors(error: ValidationError) -> str:
     return " ".join(error.messages)
 
@@ -137,7 +129,7 @@ def manager_home(request):
 
 
 def coverage(request, organisation_id: int):
-    if response := _login_or_403(request, True):
+    if response := login_or_forbid(request):
         return response
     organisation = organisation_get_for_coverage(user=request.user, organisation_id=organisation_id)
     result = organisation_coverage(organisation)
@@ -156,7 +148,7 @@ def coverage(request, organisation_id: int):
 
 
 def coverage_export(request, organisation_id: int, fmt: str):
-    if response := _login_or_403(request, True):
+    if response := login_or_forbid(request):
         return response
     organisation = organisation_get_for_coverage(user=request.user, organisation_id=organisation_id)
     header, rows = exports.coverage_table(organisation_coverage(organisation))
@@ -349,7 +341,7 @@ def _network(request, *, paginate=True):
 
 
 def network(request):
-    if response := _login_or_403(request, permissions.can_view_network(request.user)):
+    if response := login_or_forbid(request, permissions.can_view_network(request.user)):
         return response
     form, result = _network(request)
     query = request.GET.copy()
@@ -362,7 +354,7 @@ def network(request):
 
 
 def network_export(request, fmt: str):
-    if response := _login_or_403(request, permissions.can_view_network(request.user)):
+    if response := login_or_forbid(request, permissions.can_view_network(request.user)):
         return response
     _form, result = _network(request, paginate=False)
     header, rows = exports.network_table(result)
@@ -372,7 +364,7 @@ def network_export(request, fmt: str):
 
 
 def managers(request):
-    if response := _login_or_403(request, permissions.can_manage_managers(request.user)):
+    if response := login_or_forbid(request, permissions.can_manage_managers(request.user)):
         return response
     form = ManagerAppointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -404,7 +396,7 @@ def managers(request):
 
 
 def managership_end(request, managership_id: int):
-    if response := _login_or_403(request, permissions.can_manage_managers(request.user)):
+    if response := login_or_forbid(request, permissions.can_manage_managers(request.user)):
         return response
     managership = get_object_or_404(
         Managership.objects.select_related("user__profile", "organisation"), pk=managership_id

@@ -31,7 +31,7 @@ class TodoFeed(Feed):
             from django.urls import reverse
 
             return reverse("todo_overview")
-        return community.url + community.reverse_subpage("todo_list")
+        return community.subpage_url("todo_list")
 
     def items(self, community):
         return feed_items(community)
@@ -51,7 +51,7 @@ class TodoFeed(Feed):
 
     def item_link(self, item):
         community = item.community
-        return community.url + community.reverse_subpage("todo_item", args=(item.pk,))
+        return community.subpage_url("todo_item", item.pk)
 
     def item_pubdate(self, item):
         return item.created_at

@@ -3,7 +3,6 @@ routes (communities.models); the cross-community overview and its feed have
 ordinary URLs (cop_platform.urls)."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from communities import permissions
 from communities.selectors import community_tags
 from cop_platform.ratelimits import limit_exceeded
+from cop_platform.view_helpers import add_validation_errors, login_or_forbid
 from todo_lists import selectors
 from todo_lists import services as todo_services
 from todo_lists.feeds import TodoFeed
@@ -29,28 +29,6 @@ from todo_lists.forms import (
 from todo_lists.models import Phase, ProposalState, Status, TodoProposal
 
 OVERVIEW_PER_PAGE = 25
-
-
-def _require(request, allowed: bool):
-    """Anonymous visitors go to the login page; logged-in people without the right get 403."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not allowed:
-        raise PermissionDenied
-    return None
-
-
-def _subpage(community, name, *args) -> str:
-    return community.url + community.reverse_subpage(name, args=args)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        for text in error.messages:
-            form.add_error(None, text)
 
 
 # --- public reading ---------------------------------------------------------------
@@ -139,7 +117,7 @@ def overview_feed(request):
 
 
 def todo_add(request, community):
-    if response := _require(request, permissions.can_curate_todo(request.user, community)):
+    if response := login_or_forbid(request, permissions.can_curate_todo(request.user, community)):
         return response
     owners = selectors.owner_choices(community)
     form = TodoItemForm(request.POST or None, owners=owners, initial={"status": Status.PLANNED})
@@ -149,10 +127,10 @@ def todo_add(request, community):
                 actor=request.user, community=community, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("“%(title)s” is on the list.") % {"title": item.title})
-            return redirect(_subpage(community, "todo_list") + f"#item-{item.pk}")
+            return redirect(community.subpage_url("todo_list") + f"#item-{item.pk}")
     return TemplateResponse(
         request,
         "todo_lists/todo_form.html",
@@ -162,7 +140,7 @@ def todo_add(request, community):
 
 
 def todo_edit(request, community, item_id):
-    if response := _require(request, permissions.can_curate_todo(request.user, community)):
+    if response := login_or_forbid(request, permissions.can_curate_todo(request.user, community)):
         return response
     item = selectors.todo_item_get(community, item_id)
     initial = {
@@ -180,10 +158,10 @@ def todo_edit(request, community, item_id):
         try:
             todo_services.todo_item_update(actor=request.user, item=item, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Your changes are saved."))
-            return redirect(_subpage(community, "todo_item", item.pk))
+            return redirect(community.subpage_url("todo_item", item.pk))
     return TemplateResponse(
         request,
         "todo_lists/todo_form.html",
@@ -194,9 +172,9 @@ def todo_edit(request, community, item_id):
 
 def todo_move(request, community, item_id):
     """POST only: up, down, first, last, or to a numbered position."""
-    if response := _require(request, permissions.can_curate_todo(request.user, community)):
+    if response := login_or_forbid(request, permissions.can_curate_todo(request.user, community)):
         return response
-    list_url = _subpage(community, "todo_list")
+    list_url = community.subpage_url("todo_list")
     item = selectors.todo_item_get(community, item_id)
     if request.method != "POST":
         return redirect(list_url)
@@ -226,7 +204,7 @@ def todo_move(request, community, item_id):
 
 def todo_close(request, community, item_id):
     """Confirm, then close an item as done or dropped."""
-    if response := _require(request, permissions.can_curate_todo(request.user, community)):
+    if response := login_or_forbid(request, permissions.can_curate_todo(request.user, community)):
         return response
     item = selectors.todo_item_get(community, item_id)
     form = CloseForm(request.POST or None)
@@ -236,10 +214,10 @@ def todo_close(request, community, item_id):
                 actor=request.user, item=item, status=form.cleaned_data["status"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("“%(title)s” is closed.") % {"title": item.title})
-            return redirect(_subpage(community, "todo_item", item.pk))
+            return redirect(community.subpage_url("todo_item", item.pk))
     return TemplateResponse(
         request,
         "todo_lists/todo_close.html",
@@ -253,10 +231,10 @@ def todo_close(request, community, item_id):
 
 def todo_comment(request, community, item_id):
     """POST a comment or need on an item (anyone logged in)."""
-    if response := _require(request, permissions.can_comment_todo(request.user, community)):
+    if response := login_or_forbid(request, permissions.can_comment_todo(request.user, community)):
         return response
     item = selectors.todo_item_get(community, item_id)
-    item_url = _subpage(community, "todo_item", item.pk)
+    item_url = community.subpage_url("todo_item", item.pk)
     if request.method != "POST":
         return redirect(item_url)
     form = CommentForm(request.POST)
@@ -268,7 +246,7 @@ def todo_comment(request, community, item_id):
         try:
             todo_services.todo_comment_add(actor=request.user, item=item, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Thank you: your contribution is added."))
             return redirect(item_url + "#comments")
@@ -290,7 +268,7 @@ def todo_comment(request, community, item_id):
 
 def todo_propose(request, community):
     """Propose an item; see your earlier proposals and what the moderators decided."""
-    if response := _require(request, request.user.is_authenticated):
+    if response := login_or_forbid(request, request.user.is_authenticated):
         return response
     can_propose = permissions.can_propose_todo(request.user, community)
     form = ProposalForm(request.POST or None)
@@ -309,13 +287,13 @@ def todo_propose(request, community):
                     actor=request.user, community=community, **form.cleaned_data
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(
                     request,
                     _("Thank you! The moderators will look at your proposal; you get an e-mail."),
                 )
-                return redirect(_subpage(community, "todo_propose"))
+                return redirect(community.subpage_url("todo_propose"))
         if form.errors and status == 200:
             status = 400
     return TemplateResponse(
@@ -333,7 +311,7 @@ def todo_propose(request, community):
 
 def todo_proposals(request, community):
     """The curators' queue of pending proposals."""
-    if response := _require(request, permissions.can_curate_todo(request.user, community)):
+    if response := login_or_forbid(request, permissions.can_curate_todo(request.user, community)):
         return response
     return TemplateResponse(
         request,
@@ -350,9 +328,9 @@ def todo_proposals(request, community):
 
 def todo_decide(request, community, proposal_id):
     """POST only: accept (choosing the phase) or decline (with a reason)."""
-    if response := _require(request, permissions.can_curate_todo(request.user, community)):
+    if response := login_or_forbid(request, permissions.can_curate_todo(request.user, community)):
         return response
-    queue_url = _subpage(community, "todo_proposals")
+    queue_url = community.subpage_url("todo_proposals")
     if request.method != "POST":
         return redirect(queue_url)
     proposal = get_object_or_404(

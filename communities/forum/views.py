@@ -4,7 +4,6 @@ to communities.permissions, writes to communities.forum.services."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import JsonResponse
@@ -27,21 +26,11 @@ from communities.forum.forms import (
 )
 from communities.forum.models import FollowMode, Post
 from cop_platform.ratelimits import limit_exceeded
+from cop_platform.view_helpers import add_validation_errors, login_or_forbid
 
 THREADS_PER_PAGE = 25
 POSTS_PER_PAGE = 20
 CATCH_UP_LIMIT = 50
-
-
-def _login_required(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return None
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
 
 
 def _thread_here(request, community, thread_id):
@@ -66,7 +55,7 @@ def _rate_limited(request, form) -> bool:
 def forum_index(request, community):
     """The thread list: pinned first, then by last activity, with reply counts and
     unread markers."""
-    if (response := _login_required(request)) is not None:
+    if response := login_or_forbid(request):
         return response
     user = request.user
     page_obj = Paginator(selectors.threads_of(community, user=user), THREADS_PER_PAGE).get_page(
@@ -97,7 +86,7 @@ def forum_index(request, community):
 
 
 def new_thread(request, community):
-    if (response := _login_required(request)) is not None:
+    if response := login_or_forbid(request):
         return response
     if not permissions.can_post(request.user, community):
         raise PermissionDenied
@@ -112,7 +101,7 @@ def new_thread(request, community):
                     actor=request.user, community=community, **form.cleaned_data
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, _("Your thread has been started."))
                 return redirect(rendering.forum_url(community, "forum_thread", thread.pk))
@@ -128,7 +117,7 @@ def new_thread(request, community):
 
 def thread_page(request, community, thread_id):
     """A thread with its posts, paginated; replying, following and moderating."""
-    if (response := _login_required(request)) is not None:
+    if response := login_or_forbid(request):
         return response
     thread, moved = _thread_here(request, community, thread_id)
     if moved is not None:
@@ -185,7 +174,7 @@ def thread_page(request, community, thread_id):
 
 def reply(request, community, thread_id):
     """POST a reply (without JavaScript too); on errors the form is shown again."""
-    if (response := _login_required(request)) is not None:
+    if response := login_or_forbid(request):
         return response
     thread, moved = _thread_here(request, community, thread_id)
     if moved is not None:
@@ -207,7 +196,7 @@ def reply(request, community, thread_id):
                     actor=request.user, thread=thread, body=form.cleaned_data["body"]
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, _("Your reply has been posted."))
                 return redirect(f"{base}?pagina=laatste#post-{post.pk}")
@@ -234,7 +223,7 @@ def _post_here(request, community, thread_id, post_id):
 
 def post_permalink(request, community, thread_id, post_id):
     """Redirect to the page of the thread that shows this post."""
-    if (response := _login_required(request)) is not None:
+    if response := login_or_forbid(request):
         return response
     thread, post, moved = _post_here(request, community, thread_id, post_id)
     if moved is not None:
@@ -245,7 +234,7 @@ def post_permalink(request, community, thread_id, post_id):
 
 
 def edit_post(request, community, thread_id, post_id):
-    if (response := _login_required(request)) is not None:
+    if response := login_or_forbid(request):
         return response
     thread, post, moved = _post_here(request, community, thread_id, post_id)
     if moved is not None:
@@ -258,7 +247,7 @@ def edit_post(request, community, thread_id, post_id):
         try:
             services.post_edit(actor=request.user, post=post, body=form.cleaned_data["body"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Your post has been changed."))
             return redirect(f"{base}bericht/{post.pk}/")
@@ -272,7 +261,7 @@ def edit_post(request, community, thread_id, post_id):
 
 def hide_post(request, community, thread_id, post_id):
     """Moderators: confirm hiding a post (with a reason), or make it visible again."""
-    if (response := _login_required(request)) is not None:
+    if response := login_or_forbid(request):
         return response
     thread, post, moved = _post_here(request, community, thread_id, post_id)
     if moved is not None:
@@ -294,7 +283,7 @@ def hide_post(request, community, thread_id, post_id):
                 messages.success(request, _("The post has been hidden."))
                 return redirect(f"{base}bericht/{post.pk}/")
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
     item = rendering.post_item(
         post, community=community, thread=thread, can_moderate=True, base=base
     )
@@ -308,7 +297,7 @@ def hide_post(request, community, thread_id, post_id):
 
 def moderate_thread(request, community, thread_id):
     """Moderators: lock, pin or move a thread."""
-    if (response := _login_required(request)) is not None:
+    if response := login_or_forbid(request):
         return response
     thread, moved = _thread_here(request, community, thread_id)
     if moved is not None:
@@ -354,7 +343,7 @@ def moderate_thread(request, community, thread_id):
             else:
                 status = 400
         except ValidationError as error:
-            _add_errors(move_form, error)
+            add_validation_errors(move_form, error)
             status = 400
     return TemplateResponse(
         request,
@@ -366,7 +355,7 @@ def moderate_thread(request, community, thread_id):
 
 def follow_thread(request, community, thread_id):
     """POST: follow (with an e-mail mode) or stop following."""
-    if (response := _login_required(request)) is not None:
+    if response := login_or_forbid(request):
         return response
     thread, moved = _thread_here(request, community, thread_id)
     if moved is not None:
@@ -426,7 +415,7 @@ def posts_since(request, thread_id):
 
 def notifications(request):
     """The person's notifications (mentions), newest first; POST marks all as read."""
-    if (response := _login_required(request)) is not None:
+    if response := login_or_forbid(request):
         return response
     if request.method == "POST":
         services.notifications_mark_read(actor=request.user)

@@ -5,7 +5,6 @@ receives the page; permission questions go to communities.permissions.
 """
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
@@ -18,23 +17,13 @@ from communities.models import MembershipState
 from communities.selectors import own_membership
 from communities.services import memberships as membership_services
 from cop_platform.ratelimits import limit_exceeded
+from cop_platform.view_helpers import add_validation_errors, login_or_forbid
 from members.services import profile_ensure
-
-
-def _login_required(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return None
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
 
 
 def apply(request, community):
     """The haal/breng intake form."""
-    if (response := _login_required(request)) is not None:
+    if response := login_or_forbid(request):
         return response
     if not community.is_active:
         raise Http404
@@ -43,7 +32,7 @@ def apply(request, community):
         messages.info(
             request, _("You have already applied to this community or are a member of it.")
         )
-        return redirect(community.url + community.reverse_subpage("my_application"))
+        return redirect(community.subpage_url("my_application"))
 
     profile = profile_ensure(user=request.user)
     form = IntakeForm(request.POST or None, initial={"organisation": profile.organisation_id})
@@ -60,7 +49,7 @@ def apply(request, community):
                     actor=request.user, community=community, **form.cleaned_data
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -69,7 +58,7 @@ def apply(request, community):
                         "you will get an e-mail."
                     ),
                 )
-                return redirect(community.url + community.reverse_subpage("my_application"))
+                return redirect(community.subpage_url("my_application"))
     return TemplateResponse(
         request,
         "communities/apply.html",
@@ -81,11 +70,11 @@ def apply(request, community):
 def my_application(request, community):
     """The applicant's view of their membership: state, the moderators' message,
     answering a question, withdrawing."""
-    if (response := _login_required(request)) is not None:
+    if response := login_or_forbid(request):
         return response
     membership = own_membership(request.user, community)
     if membership is None:
-        return redirect(community.url + community.reverse_subpage("apply"))
+        return redirect(community.subpage_url("apply"))
 
     answer_form = None
     if membership.state == MembershipState.NEEDS_INFO:
@@ -119,7 +108,7 @@ def my_application(request, community):
 
 def leave(request, community):
     """Confirm, then leave the community."""
-    if (response := _login_required(request)) is not None:
+    if response := login_or_forbid(request):
         return response
     membership = own_membership(request.user, community)
     if membership is None or membership.state != MembershipState.ACTIVE:

@@ -2,7 +2,6 @@
 list with the haal/breng balance, and dated moderatorships."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
@@ -21,26 +20,16 @@ from communities.selectors import (
 )
 from communities.services import memberships as membership_services
 from communities.services import moderators as moderator_services
+from cop_platform.view_helpers import login_or_forbid
 
 MEMBERS_PER_PAGE = 50
 
 
-def _require(request, allowed: bool):
-    """Anonymous visitors go to the login page; logged-in people without the right get 403."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not allowed:
-        raise PermissionDenied
-    return None
-
-
-def _subpage(community, name, *args):
-    return community.url + community.reverse_subpage(name, args=args)
-
-
 def moderation(request, community):
     """The moderator's page: application queue, decisions, balance and matches."""
-    if response := _require(request, permissions.can_decide_applications(request.user, community)):
+    if response := login_or_forbid(
+        request, permissions.can_decide_applications(request.user, community)
+    ):
         return response
     queue = list(application_queue(community))
     return TemplateResponse(
@@ -59,10 +48,12 @@ def moderation(request, community):
 
 def decide(request, community, membership_id):
     """POST only: accept, decline (with reason) or ask (with question)."""
-    if response := _require(request, permissions.can_decide_applications(request.user, community)):
+    if response := login_or_forbid(
+        request, permissions.can_decide_applications(request.user, community)
+    ):
         return response
     if request.method != "POST":
-        return redirect(_subpage(community, "moderation"))
+        return redirect(community.subpage_url("moderation"))
     membership = get_object_or_404(Membership, pk=membership_id, community=community)
     form = DecisionForm(request.POST, prefix=f"m{membership.pk}")
     if not form.is_valid():
@@ -93,12 +84,14 @@ def decide(request, community, membership_id):
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, text)
-    return redirect(_subpage(community, "moderation"))
+    return redirect(community.subpage_url("moderation"))
 
 
 def end_membership(request, community, membership_id):
     """Confirm, with a reason, then end someone's membership."""
-    if response := _require(request, permissions.can_decide_applications(request.user, community)):
+    if response := login_or_forbid(
+        request, permissions.can_decide_applications(request.user, community)
+    ):
         return response
     membership = get_object_or_404(
         Membership.objects.select_related("user__profile"),
@@ -120,7 +113,7 @@ def end_membership(request, community, membership_id):
                 request,
                 _("The membership of %(name)s has ended.") % {"name": membership.user.display_name},
             )
-            return redirect(_subpage(community, "members"))
+            return redirect(community.subpage_url("members"))
     return TemplateResponse(
         request,
         "communities/end_membership.html",
@@ -131,7 +124,9 @@ def end_membership(request, community, membership_id):
 
 def members(request, community):
     """Active members with organisation; their haal/breng answers for moderators."""
-    if response := _require(request, permissions.can_view_member_list(request.user, community)):
+    if response := login_or_forbid(
+        request, permissions.can_view_member_list(request.user, community)
+    ):
         return response
     page_obj = Paginator(active_members(community), MEMBERS_PER_PAGE).get_page(
         request.GET.get("pagina")
@@ -151,7 +146,7 @@ def moderators(request, community):
     """Terms of moderatorship: coordinators appoint and end; a moderator hands over."""
     may_manage = permissions.can_manage_moderators(request.user, community)
     may_hand_over = permissions.can_hand_over(request.user, community)
-    if response := _require(request, may_manage or may_hand_over):
+    if response := login_or_forbid(request, may_manage or may_hand_over):
         return response
     appoint_form = AppointForm(community=community) if may_manage else None
     hand_over_form = (
@@ -203,7 +198,9 @@ def moderators(request, community):
 
 def end_moderatorship(request, community, term_id):
     """Confirm, then end a term today (coordinators)."""
-    if response := _require(request, permissions.can_manage_moderators(request.user, community)):
+    if response := login_or_forbid(
+        request, permissions.can_manage_moderators(request.user, community)
+    ):
         return response
     term = get_object_or_404(
         Moderatorship.objects.select_related("user__profile"), pk=term_id, community=community
@@ -216,7 +213,7 @@ def end_moderatorship(request, community, term_id):
             error = " ".join(exc.messages)
         else:
             messages.success(request, _("The term has ended."))
-            return redirect(_subpage(community, "moderators"))
+            return redirect(community.subpage_url("moderators"))
     return TemplateResponse(
         request,
         "communities/end_moderatorship.html",
@@ -227,7 +224,7 @@ def end_moderatorship(request, community, term_id):
 
 def moderation_overview(request):
     """Coordinators: communities that have, or soon will have, no moderator."""
-    if response := _require(request, permissions.can_view_moderation_overview(request.user)):
+    if response := login_or_forbid(request, permissions.can_view_moderation_overview(request.user)):
         return response
     return TemplateResponse(
         request,

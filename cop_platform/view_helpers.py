@@ -1,0 +1,28 @@
+"""Small helpers every app's views share (the permission answers themselves come
+from communities/permissions.py; these only turn them into responses)."""
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+
+
+def login_or_forbid(request, allowed: bool = True):
+    """A redirect to the login page for anonymous visitors (return it); 403 for
+    logged-in people without the right; None when the view may go on.
+
+    Usage: `if response := login_or_forbid(request, permissions.can_x(...)): return response`"""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not allowed:
+        raise PermissionDenied
+    return None
+
+
+def add_validation_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on the field it names when the
+    form has that field, otherwise above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        for text in error.messages:
+            form.add_error(None, text)
