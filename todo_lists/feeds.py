@@ -7,6 +7,7 @@ framework adds the request's scheme and host).
 
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from todo_lists.selectors import feed_items
@@ -40,14 +41,16 @@ class TodoFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        # Plain text (the Markdown source): the feed generator escapes it.
+        # Atom marks the summary as HTML (type="html"; the generator only escapes it
+        # for XML): the facts as escaped text, then the description as the site
+        # shows it, sanitised when it was saved (todo_lists/services.py).
         parts = [
             f"{_('Phase')}: {item.get_phase_display()}",
             f"{_('Status')}: {item.get_status_display()}",
         ]
         if item.owner is not None:
             parts.append(f"{_('Owner')}: {item.owner.display_name}")
-        return " · ".join(parts) + (("\n\n" + item.description) if item.description else "")
+        return f"<p>{escape(' · '.join(parts))}</p>{item.description_html}"
 
     def item_link(self, item):
         community = item.community

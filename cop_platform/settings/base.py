@@ -32,7 +32,6 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
-    "wagtail.contrib.search_promotions",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -65,7 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's middleware, plus the Wagtail admin's nonces (cop_platform/csp.py).
+    "cop_platform.csp.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -211,10 +211,10 @@ WAGTAILSEARCH_BACKENDS = {
 }
 TAGGIT_CASE_INSENSITIVE = True
 
-# Content-Security-Policy (django-csp 4): no inline script anywhere on the
-# public site. The Wagtail admin still ships inline scripts and is left out.
+# Content-Security-Policy (django-csp 4) on every response, the Wagtail admin
+# included: no inline script anywhere. The admin's own initialiser scripts get a
+# nonce, and Wagtail's preview may be framed by the editor (cop_platform/csp.py).
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],

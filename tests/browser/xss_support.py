@@ -3,17 +3,25 @@
 The shared corpus (tests/cop_platform/test_sanitize.py's loader) is packed into
 as few stored objects as each field's length allows: payloads joined by a
 newline, up to the field's max_length (a longer payload is cut to it). Every
-function returns how many payloads it stored, so the tests can report
-payloads × inputs.
+function records how many payloads it stored per input (`Stored.tried`), so the
+tests can report payloads × inputs.
+
+Most inputs get the whole corpus, the 100-character tag names included (one
+cheap row each). Names, titles and reasons that need an object of their own per
+chunk, behind a service call that costs tens of milliseconds and with a page row
+that is poked element by element, get a slice bounded by the constants below;
+the report says how much.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
-from communities.forum.services import post_create, thread_create
+from communities.forum.services import post_create, post_hide, thread_create
+from communities.models import CommunityFormerName, MembershipState, Topic
 from communities.services.memberships import (
     membership_accept,
     membership_apply,
+    membership_ask,
     membership_decline,
 )
 from members.models import Organisation, OrganisationKind, Province
@@ -22,13 +30,25 @@ from members.services.agreements import agreement_record
 from members.services.managers import manager_appoint
 from tests.cop_platform.test_sanitize import payloads
 from tests.factories import UserFactory
-from todo_lists.services import todo_comment_add, todo_item_create, todo_proposal_create
+from todo_lists.services import (
+    todo_comment_add,
+    todo_item_create,
+    todo_proposal_create,
+    todo_proposal_decline,
+)
 
 # Thread titles hold 200 characters: one thread per chunk would be ~1,000
 # threads, and poking every element of that list page takes most of a minute.
 MAX_THREADS = 250
-# Bios are shown one profile at a time; the test opens this many profiles.
+# Bios are shown one profile at a time; the test opens this many profiles (the
+# parser test in tests/cop_platform/test_stored_output.py reads them all).
 PROFILE_PAGES = 5
+# Tag names (community themes, haal/breng topics) hold 100 characters.
+TAG_LIMIT = 100
+# Former names of a community (255 characters each).
+FORMER_NAMES = 40
+# Hidden posts, one per reason for hiding (1,000 characters each).
+HIDDEN_POSTS = 20
 
 
 def chunks(limit: int, items=None) -> list[tuple[str, int]]:
@@ -57,7 +77,7 @@ class Stored:
     """What was stored: payloads per input, and the objects the pages show."""
 
     tried: dict[str, int] = field(default_factory=dict)
-    objects: dict[str, list] = field(default_factory=dict)
+    objects: dict[str, list | dict] = field(default_factory=dict)
 
     def add(self, input_name: str, count: int, obj=None) -> None:
         self.tried[input_name] = self.tried.get(input_name, 0) + count
@@ -91,40 +111,82 @@ def store_forum(stored: Stored, *, actor, community, titles: bool = True) -> Non
             )
 
 
-def store_memberships(stored: Stored, *, coordinator, community) -> None:
-    """Haal/breng answers (2,000 characters each): half the applications stay
-    pending (moderation page), half are accepted (member list). Display names and
-    job titles (120 characters) and bios go on the applicants' profiles. One more
-    applicant is declined with the whole corpus as the reason."""
+def store_hidden_posts(stored: Stored, *, moderator, thread) -> None:
+    """Posts a moderator hid, each with a reason (1,000 characters; a slice of
+    HIDDEN_POSTS) that readers see instead of the post."""
+    for reason, count in chunks(1000)[:HIDDEN_POSTS]:
+        post = post_create(actor=moderator, thread=thread, body="Dit bericht wordt verborgen.")
+        post_hide(actor=moderator, post=post, reason=reason)
+        stored.add("reason for hiding a post", count)
+
+
+def store_organisations(stored: Stored) -> None:
+    """Organisations a coordinator adds in the Wagtail admin (names of 200
+    characters), the whole corpus: the intake form offers them all."""
+    for name, count in chunks(200):
+        # Payloads cut to the same first 200 characters make the same name.
+        Organisation.objects.get_or_create(
+            name=name,
+            defaults={"kind": OrganisationKind.PUBLIC_LIBRARY, "province": Province.UTRECHT},
+        )
+        stored.add("organisation name", count)
+
+
+def store_topics(stored: Stored) -> list:
+    """The haal/breng topics: the whole corpus as topic names, one per chunk. They
+    are the shared vocabulary of the intake form (no service creates them; the
+    demo data uses get_or_create too)."""
+    topics = []
+    for name, count in chunks(TAG_LIMIT):
+        topics.append(Topic.objects.get_or_create(name=name)[0])
+        stored.add("haal/breng topic", count)
+    return topics
+
+
+def store_memberships(stored: Stored, *, coordinator, community, topics=()) -> None:
+    """Haal and breng answers (2,000 characters each), the whole corpus in each, one
+    chunk per application: odd applications are accepted (member list, haal/breng
+    balance and matches), even ones stay pending (moderation queue). Each applicant
+    also asks for one slice of the topics and brings the next, so every topic shows
+    in the balance and some in the matches. Display names and job titles (120
+    characters; a slice) and bios (the whole corpus; the test opens PROFILE_PAGES of
+    them) go on the applicants' profiles. One more applicant is declined with the
+    whole corpus as the reason."""
     answers = chunks(2000)
     names = chunks(120)
-    bios = answers
+    per_slice = -(-len(topics) // len(answers))
+    slices = [topics[i * per_slice : (i + 1) * per_slice] for i in range(len(answers))]
     applicants = []
-    for index in range(0, len(answers), 2):
-        haal, haal_count = answers[index]
-        breng, breng_count = answers[index + 1] if index + 1 < len(answers) else ("-", 0)
-        number = index // 2
+    for number, (haal, haal_count) in enumerate(answers):
+        breng, breng_count = answers[-1 - number]
+        name, name_count = names[number]
+        job, job_count = names[len(answers) + number]
         user = UserFactory()
-        name, name_count = names[number] if number < len(names) else ("Naam", 0)
-        job, job_count = names[-1 - number] if number < len(names) else ("", 0)
-        bio, bio_count = bios[number]
         profile_update(
             actor=user,
             display_name=name,
             job_title=job,
-            bio=bio,
+            bio=haal,
             organisation=None,
             language="nl",
         )
         stored.add("display name", name_count, user)
+        stored.objects.setdefault("name payloads", {})[user.pk] = name_count
         stored.add("job title", job_count)
         if number < PROFILE_PAGES:
-            stored.add("bio", bio_count)
-        membership = membership_apply(actor=user, community=community, haal=haal, breng=breng)
+            stored.add("bio", haal_count)
+        membership = membership_apply(
+            actor=user,
+            community=community,
+            haal=haal,
+            breng=breng,
+            haal_topics=slices[number],
+            breng_topics=slices[(number + 1) % len(slices)],
+        )
         stored.add("haal", haal_count, membership)
         stored.add("breng", breng_count)
         if number % 2:
-            membership_accept(actor=coordinator, membership=membership)
+            membership = membership_accept(actor=coordinator, membership=membership)
         applicants.append(membership)
     stored.objects["applicants"] = applicants
 
@@ -132,9 +194,27 @@ def store_memberships(stored: Stored, *, coordinator, community) -> None:
     membership = membership_apply(
         actor=declined_user, community=community, haal="Ideeën.", breng="Tijd."
     )
-    reason = "\n".join(payloads())
-    membership_decline(actor=coordinator, membership=membership, reason=reason)
+    everything = "\n".join(payloads())
+    membership_decline(actor=coordinator, membership=membership, reason=everything)
     stored.add("decline reason", len(payloads()), membership)
+    asked_user = person("Vera Vraag")
+    membership = membership_apply(actor=asked_user, community=community, haal="Kennis.", breng="-")
+    membership_ask(actor=coordinator, membership=membership, question=everything)
+    stored.add("moderators' question", len(payloads()), membership)
+
+
+def store_mentions(stored: Stored, *, coordinator, thread) -> None:
+    """@mentions link a member's name into a post (cop_platform.sanitize.link_mentions):
+    the coordinator mentions every member with a hostile name, and each of them
+    mentions the coordinator, whose notification list then shows their names and
+    the thread's title."""
+    members = [m.user for m in stored.objects["applicants"] if m.state == MembershipState.ACTIVE]
+    body = " ".join(f"@{user.display_name}" for user in members)
+    post_create(actor=coordinator, thread=thread, body=body)
+    counts = stored.objects["name payloads"]
+    stored.add("display name in a mention", sum(counts[user.pk] for user in members))
+    for user in members:
+        post_create(actor=user, thread=thread, body=f"@{coordinator.display_name} kijk hier.")
 
 
 def store_todo(stored: Stored, *, actor, community) -> None:
@@ -160,24 +240,48 @@ def store_todo(stored: Stored, *, actor, community) -> None:
         )
         stored.add("proposal description", count, proposal)
         stored.add("proposal title", title_count)
+    # Declined proposals: their proposer reads the moderators' reason (2,000 characters).
+    for index, (reason, count) in enumerate(chunks(2000)):
+        title, title_count = titles[len(descriptions) + index]
+        proposal = todo_proposal_create(actor=actor, community=community, title=title)
+        todo_proposal_decline(actor=actor, proposal=proposal, reason=reason)
+        stored.add("proposal decline reason", count)
+        stored.add("proposal title", title_count)
 
 
-def store_community_texts(stored: Stored, *, community) -> None:
-    """What a coordinator edits in Wagtail: title (255) and summary (500),
-    published through a page revision, as the admin does."""
-    title, title_count = chunks(255)[0]
-    summary, summary_count = chunks(500)[0]
-    community.title = title
-    community.summary = summary
-    community.save_revision().publish()
-    stored.add("community title", title_count, community)
-    stored.add("community summary", summary_count)
+def store_community_texts(stored: Stored, *, communities) -> None:
+    """What a coordinator edits in Wagtail, published through page revisions as the
+    admin does: every community's name (255 characters) and summary (500), a slice;
+    the themes (tags, 100 characters), the whole corpus spread over the communities
+    (the search form offers them all); and FORMER_NAMES former names (255, a slice:
+    each is a form of its own in the admin's editor) of the first community. The
+    first community gets two revisions, so the admin's revision comparison shows
+    hostile text on both sides."""
+    titles, summaries, themes = chunks(255), chunks(500), chunks(TAG_LIMIT)
+    first = communities[0]
+    first.title, first.summary = titles[-1][0], summaries[-1][0]
+    first.save_revision()
+    stored.add("community title", titles[-1][1])
+    stored.add("community summary", summaries[-1][1])
+    for name, count in titles[-1 - FORMER_NAMES : -1]:
+        first.former_names.add(CommunityFormerName(name=name))
+        stored.add("former name", count)
+    for number, community in enumerate(communities):
+        title, title_count = titles[number]
+        summary, summary_count = summaries[number]
+        community.title, community.summary = title, summary
+        mine = themes[number :: len(communities)]
+        community.tags.add(*(name for name, _count in mine))
+        community.save_revision().publish()
+        stored.add("community title", title_count, community)
+        stored.add("community summary", summary_count)
+        stored.add("community theme", sum(count for _name, count in mine))
 
 
 def store_agreements(stored: Stored, *, coordinator) -> None:
     """Development agreements a manager records with one member: contribution
-    (2,000 characters), training and other support (1,000 each). The member sees
-    them all on one page."""
+    (2,000 characters), training and other support (1,000 each), the whole corpus
+    in each. The member sees them all on one page."""
     organisation = Organisation.objects.create(
         name="Bibliotheek Test", kind=OrganisationKind.PUBLIC_LIBRARY, province=Province.UTRECHT
     )
@@ -188,11 +292,11 @@ def store_agreements(stored: Stored, *, coordinator) -> None:
     manager_appoint(actor=coordinator, user=manager, organisation=organisation)
     # Fresh objects: the cached profiles still have no organisation.
     manager, member = (type(user).objects.get(pk=user.pk) for user in (manager, member))
-    short = chunks(1000)
+    long, short = chunks(2000), chunks(1000)
     today = datetime.date(2026, 1, 15)
-    for index, (contribution, count) in enumerate(chunks(2000)):
-        training, training_count = short[2 * index] if 2 * index < len(short) else ("", 0)
-        other, other_count = short[2 * index + 1] if 2 * index + 1 < len(short) else ("", 0)
+    for index, (training, training_count) in enumerate(short):
+        # A contribution is required: after the corpus, the agreements repeat it.
+        contribution, count = long[index] if index < len(long) else (long[0][0], 0)
         agreement_record(
             actor=manager,
             organisation=organisation,
@@ -201,9 +305,9 @@ def store_agreements(stored: Stored, *, coordinator) -> None:
             review_date=today,
             contribution=contribution,
             training=training,
-            other_support=other,
+            other_support=short[-1 - index][0],
         )
         stored.add("agreement contribution", count)
         stored.add("agreement training", training_count)
-        stored.add("agreement other support", other_count)
+        stored.add("agreement other support", short[-1 - index][1])
     stored.objects["agreement member"] = [member]

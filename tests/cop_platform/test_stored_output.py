@@ -1,16 +1,18 @@
 """The XSS corpus through the real services, then the stored HTML and the pages
 that show it, read with an HTML parser: no event-handler attributes, no
-script-capable URLs, no disallowed tags. (Idempotence of the sanitizer for every
-payload is in test_sanitize.py.)"""
+script-capable URLs, no disallowed tags. The Atom feeds are XML whose summaries a
+feed reader shows as HTML, and the e-mails stay plain text. (Idempotence of the
+sanitizer for every payload is in test_sanitize.py.)"""
 
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
 
 from communities.forum.models import Post
 from tests.browser import xss_support as xss
-from tests.cop_platform.test_sanitize import unsafe_parts
+from tests.cop_platform.test_sanitize import payloads, unsafe_parts
 from tests.views_support import default_language
 from todo_lists.models import TodoComment, TodoItem, TodoProposal
 
@@ -117,3 +119,49 @@ def test_pages_showing_the_corpus_hold_no_script(client, stored):
             failures.append(f"{path}: {problems[:5]}")
 
     assert not failures, failures[:10]
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_feeds_are_atom_and_their_summaries_hold_no_script(client, stored):
+    """Hostile to-do titles and descriptions in both feeds: served as Atom, well
+    formed, every title exactly as stored, and the summaries, which Atom marks as
+    HTML for the feed reader, within the allow-list."""
+    community = stored["community"]
+    titles = sorted(TodoItem.objects.filter(community=community).values_list("title", flat=True))
+    for path in ("/te-doen/feed/", community.url + "te-doen/feed/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response["Content-Type"].startswith("application/atom+xml")
+        entries = ElementTree.fromstring(response.content).findall(f"{ATOM}entry")
+        assert sorted(entry.findtext(f"{ATOM}title") for entry in entries) == titles
+        for entry in entries:
+            summary = entry.find(f"{ATOM}summary")
+            assert summary.get("type") == "html"
+            assert not unsafe_parts(summary.text), (path, unsafe_parts(summary.text)[:5])
+
+
+def test_mails_about_hostile_text_are_plain_text(
+    stored, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A moderator's question and a decline carry the corpus by e-mail: as plain text
+    only, so no mail program renders it as HTML."""
+    community, coordinator = stored["community"], stored["coordinator"]
+    everything = "\n".join(payloads())
+    asked, declined = xss.person("Anna Vraag"), xss.person("Dirk Nee")
+    with django_capture_on_commit_callbacks(execute=True):
+        for user in (asked, declined):
+            xss.membership_apply(actor=user, community=community, haal="Ideeën.", breng="Tijd.")
+        xss.membership_ask(
+            actor=coordinator, membership=asked.memberships.get(), question=everything
+        )
+        xss.membership_decline(
+            actor=coordinator, membership=declined.memberships.get(), reason=everything
+        )
+    mails = [m for m in mailoutbox if m.to in ([asked.email], [declined.email])]
+    assert len(mails) == 2
+    for message in mails:
+        assert message.content_subtype == "plain"
+        assert not getattr(message, "alternatives", None)
+        assert "<script>" in message.body  # the text itself, unchanged

@@ -11,7 +11,9 @@ on state-changing routes, for a CSRF-valid POST:
 - "deny": 403 or 404, or Wagtail's "permission denied" redirect to its dashboard;
 - "skip": not requested (see the comment at the entry).
 
-Every POST carries a valid CSRF token (the client enforces the checks).
+Every POST carries a valid CSRF token (the client enforces the checks). Every HTML
+response, whatever its status, must carry a Content-Security-Policy that allows no
+inline script (issue 7, item 5).
 
 A route that is not in the table fails `test_every_route_is_classified`, so a new
 route must be classified before it can land. The Wagtail admin (some 200 patterns) is
@@ -689,10 +691,30 @@ def _check(w, url: str, expected: dict[str, dict], data: dict | None = None) -> 
         for role in ROLES:
             if per_role[role] == "skip":
                 continue
-            got = _outcome(_request(w["clients"][role], method, url, data), method)
+            response = _request(w["clients"][role], method, url, data)
+            got = _outcome(response, method)
             if got != per_role[role]:
                 mismatches.append(f"{method} {url} as {role}: expected {per_role[role]}, got {got}")
+            if problem := _policy_problem(response):
+                mismatches.append(f"{method} {url} as {role}: {problem}")
     return mismatches
+
+
+def _policy_problem(response) -> str:
+    """What is wrong with the Content-Security-Policy of an HTML response (issue 7,
+    item 5): it must be there, and allow no inline script."""
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return ""
+    policy = response.get("Content-Security-Policy")
+    if not policy:
+        return "HTML without a Content-Security-Policy"
+    directives = dict((part.strip() + " ").split(" ", 1) for part in policy.split(";"))
+    for name in ("script-src", "script-src-elem", "script-src-attr", "default-src"):
+        if "'unsafe-inline'" in directives.get(name, ""):
+            return f"{name} allows 'unsafe-inline'"
+    if "script-src" not in directives:
+        return "no script-src"
+    return ""
 
 
 def _figure(table: dict) -> int:
