@@ -115,3 +115,22 @@ def default_language():
     /en/ page would otherwise leave `page.url` and gettext English for the next."""
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+def form_data(form) -> dict:
+    """What a browser submits for `form` as it stands (checked boxes, selected options)."""
+    data: dict[str, list[str]] = {}
+    for field in form.select("input[name], select[name], textarea[name]"):
+        name = field["name"]
+        if field.name == "select":
+            values = [option.get("value", "") for option in field.select("option[selected]")]
+        elif field.name == "textarea":
+            values = [field.get_text()]
+        elif field.get("type") in ("checkbox", "radio"):
+            values = [field.get("value", "on")] if field.has_attr("checked") else []
+        elif field.get("type") in ("submit", "button", "file"):
+            values = []
+        else:
+            values = [field.get("value", "")]
+        data.setdefault(name, []).extend(values)
+    return data

@@ -34,7 +34,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "members.users_app.UsersAppConfig",  # Wagtail's users app with our user forms
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

@@ -18,7 +18,7 @@ from communities.forum.services import post_create, post_hide, thread_set_locked
 from communities.models import Membership
 from communities.services.memberships import membership_end
 from cop_platform.asgi import application
-from tests.views_support import client_for, post_form, soup, subpage_url
+from tests.views_support import client_for, form_data, post_form, soup, subpage_url
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -186,25 +186,6 @@ async def test_an_event_after_the_session_ended_is_not_relayed(
 # --- an account that can no longer log in ----------------------------------------
 
 
-def _form_data(form) -> dict:
-    """What a browser submits for `form` as it stands (checked boxes, selected options)."""
-    data: dict[str, list[str]] = {}
-    for field in form.select("input[name], select[name], textarea[name]"):
-        name = field["name"]
-        if field.name == "select":
-            values = [option.get("value", "") for option in field.select("option[selected]")]
-        elif field.name == "textarea":
-            values = [field.get_text()]
-        elif field.get("type") in ("checkbox", "radio"):
-            values = [field.get("value", "on")] if field.has_attr("checked") else []
-        elif field.get("type") in ("submit", "button", "file"):
-            values = []
-        else:
-            values = [field.get("value", "")]
-        data.setdefault(name, []).extend(values)
-    return data
-
-
 def _end_account(how: str, user, coordinator) -> None:
     """The ways an account stops being able to log in, each through its real screen."""
     if how == "erased":  # by the member, in another browser than the socket's
@@ -214,10 +195,8 @@ def _end_account(how: str, user, coordinator) -> None:
     admin = client_for(coordinator)
     if how == "deactivated":  # a coordinator unticks "active" in the Wagtail admin
         url = reverse("wagtailusers_users:edit", args=[user.pk])
-        data = _form_data(soup(admin.get(url)).select_one("form[method=post]"))
+        data = form_data(soup(admin.get(url)).select_one("form[method=post]"))
         assert data.pop("is_active") == ["on"]
-        # Wagtail's user form requires these; members here go by a display name.
-        data.update(first_name=["Sanne"], last_name=["de Vries"])
         response = admin.post(url, data)
     elif how == "deactivated in bulk":  # Wagtail's bulk "set active state"
         url = reverse("wagtail_bulk_action", args=["members", "user", "set_active_state"])
