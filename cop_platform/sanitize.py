@@ -102,8 +102,12 @@ def mentioned_names(source: str, names) -> set[str]:
     """Which of `names` the text mentions as "@name" (case-insensitive, whole names)."""
     found = set()
     lowered = (source or "").lower()
+    if "@" not in lowered:
+        return found
     for name in names:
-        if not name:
+        # A plain substring test first: a community may have hundreds of members,
+        # and most posts mention none of them.
+        if not name or "@" + name.lower() not in lowered:
             continue
         pattern = r"(?<![\w@])@" + re.escape(name.lower()) + r"(?!\w)"
         if re.search(pattern, lowered):
