@@ -22,6 +22,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 from playwright.sync_api import Browser, expect
 
 from communities.forum import views as forum_views
@@ -133,6 +134,7 @@ def store_everything(communities):
         xss.store_todo(stored, actor=coordinator, community=community)
         xss.store_community_texts(stored, communities=communities)
         xss.store_agreements(stored, coordinator=coordinator)
+        xss.store_member_names(stored, coordinator=coordinator, community=community)
         stored.objects["outsider"] = [xss.person("Olaf Buitenstaander")]
         return coordinator, stored
     finally:
@@ -234,7 +236,10 @@ def test_no_payload_runs_anywhere(browser: Browser, site, communities, big_pages
         base + "te-doen/voorstellen/",
         base + "te-doen/voorstellen/beoordelen/",
         *(base + f"te-doen/{item.pk}/" for item in stored.objects["to-do description"]),
-        *(f"/mensen/{user.pk}/" for user in stored.objects["display name"][: xss.PROFILE_PAGES]),
+        # Bios are shown one profile at a time.
+        *(f"/mensen/{m.user.pk}/" for m in stored.objects["applicants"]),
+        # Each community page lists its former names.
+        *(c.url for c in CommunityPage.objects.exclude(pk=community.pk).order_by("number")),
         "/te-doen/",
         "/meldingen/",
         "/coordinatie/moderatoren/",
@@ -256,6 +261,9 @@ def test_no_payload_runs_anywhere(browser: Browser, site, communities, big_pages
     # The intake form offers every topic and organisation.
     visits += [(stored.objects["outsider"][0], base + "aanmelden/")]
     visits += [(stored.objects["agreement member"][0], "/mijn-afspraken/")]
+    # Every role's contribution, as the organisation's manager reviews them.
+    coverage = reverse("members:coverage", args=[stored.objects["organisation"][0].pk])
+    visits += [(stored.objects["manager"][0], coverage)]
 
     seen = visit_all(browser, site, visits)
     browsing = time.monotonic() - started - seeding

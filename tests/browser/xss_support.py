@@ -6,28 +6,33 @@ newline, up to the field's max_length (a longer payload is cut to it). Every
 function records how many payloads it stored per input (`Stored.tried`), so the
 tests can report payloads × inputs.
 
-Most inputs get the whole corpus, the 100-character tag names included (one
-cheap row each). Names, titles and reasons that need an object of their own per
-chunk, behind a service call that costs tens of milliseconds and with a page row
-that is poked element by element, get a slice bounded by the constants below;
-the report says how much.
+Every input gets the whole corpus, except the communities' names and summaries:
+there are only as many as there are communities (15), so they take a slice.
+Names, titles, reasons and contributions that need an object of their own per
+chunk are created one by one through their service, one transaction per input,
+and shown on list pages that render them all at once.
 """
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
 
 from communities.forum.services import post_create, post_hide, thread_create
-from communities.models import CommunityFormerName, MembershipState, Topic
+from communities.models import CommunityFormerName, CommunityPage, MembershipState, Topic
 from communities.services.memberships import (
     membership_accept,
     membership_apply,
     membership_ask,
     membership_decline,
 )
+from communities.terms import Role
 from members.models import Organisation, OrganisationKind, Province
 from members.services import profile_update
 from members.services.agreements import agreement_record
 from members.services.managers import manager_appoint
+from members.services.roles import role_assign
 from tests.cop_platform.test_sanitize import payloads
 from tests.factories import UserFactory
 from todo_lists.services import (
@@ -37,18 +42,8 @@ from todo_lists.services import (
     todo_proposal_decline,
 )
 
-# Thread titles hold 200 characters: one thread per chunk would be ~1,000
-# threads, and poking every element of that list page takes most of a minute.
-MAX_THREADS = 250
-# Bios are shown one profile at a time; the test opens this many profiles (the
-# parser test in tests/cop_platform/test_stored_output.py reads them all).
-PROFILE_PAGES = 5
 # Tag names (community themes, haal/breng topics) hold 100 characters.
 TAG_LIMIT = 100
-# Former names of a community (255 characters each).
-FORMER_NAMES = 40
-# Hidden posts, one per reason for hiding (1,000 characters each).
-HIDDEN_POSTS = 20
 
 
 def chunks(limit: int, items=None) -> list[tuple[str, int]]:
@@ -91,7 +86,7 @@ class Stored:
 
 def store_forum(stored: Stored, *, actor, community, titles: bool = True) -> None:
     """Post bodies (the whole corpus in one thread) and thread titles (one
-    thread per 200-character chunk; with `titles=False` only the first)."""
+    thread per 200-character chunk, ~1,000; with `titles=False` only the first)."""
     bodies = chunks(20_000)
     title_chunks = chunks(200)
     thread = thread_create(
@@ -102,8 +97,10 @@ def store_forum(stored: Stored, *, actor, community, titles: bool = True) -> Non
     for body, count in bodies[1:]:
         stored.add("post body", count, post_create(actor=actor, thread=thread, body=body))
     stored.objects["thread"] = [thread]
-    if titles:
-        for title, count in title_chunks[1:MAX_THREADS]:
+    if not titles:
+        return
+    with transaction.atomic():
+        for title, count in title_chunks[1:]:
             stored.add(
                 "thread title",
                 count,
@@ -112,12 +109,13 @@ def store_forum(stored: Stored, *, actor, community, titles: bool = True) -> Non
 
 
 def store_hidden_posts(stored: Stored, *, moderator, thread) -> None:
-    """Posts a moderator hid, each with a reason (1,000 characters; a slice of
-    HIDDEN_POSTS) that readers see instead of the post."""
-    for reason, count in chunks(1000)[:HIDDEN_POSTS]:
-        post = post_create(actor=moderator, thread=thread, body="Dit bericht wordt verborgen.")
-        post_hide(actor=moderator, post=post, reason=reason)
-        stored.add("reason for hiding a post", count)
+    """Posts a moderator hid, each with a reason (1,000 characters) that readers
+    see instead of the post."""
+    with transaction.atomic():
+        for reason, count in chunks(1000):
+            post = post_create(actor=moderator, thread=thread, body="Dit bericht wordt verborgen.")
+            post_hide(actor=moderator, post=post, reason=reason)
+            stored.add("reason for hiding a post", count)
 
 
 def store_organisations(stored: Stored) -> None:
@@ -143,51 +141,66 @@ def store_topics(stored: Stored) -> list:
     return topics
 
 
+def _named_person(stored: Stored, number: int, bio: str = ""):
+    """A person with the corpus's `number`th 120-character chunk as display name
+    and the chunk half the corpus away as job title, so that every chunk is used
+    once as each."""
+    names = chunks(120)
+    name, name_count = names[number]
+    job, job_count = names[(number + len(names) // 2) % len(names)]
+    user = UserFactory()
+    profile_update(
+        actor=user, display_name=name, job_title=job, bio=bio, organisation=None, language="nl"
+    )
+    stored.add("display name", name_count, user)
+    stored.objects.setdefault("name payloads", {})[user.pk] = name_count
+    stored.add("job title", job_count)
+    return user
+
+
+def store_member_names(stored: Stored, *, coordinator, community) -> None:
+    """Display names and job titles (120 characters) need a person per chunk: the
+    people store_memberships did not need join as members (the member list shows
+    both). Stored last: every post links the names of all members (@mentions), so
+    posting costs more the more members there are."""
+    with transaction.atomic():
+        for number in range(len(stored.objects["applicants"]), len(chunks(120))):
+            user = _named_person(stored, number)
+            membership = membership_apply(actor=user, community=community, haal="-", breng="-")
+            membership_accept(actor=coordinator, membership=membership)
+
+
 def store_memberships(stored: Stored, *, coordinator, community, topics=()) -> None:
     """Haal and breng answers (2,000 characters each), the whole corpus in each, one
     chunk per application: odd applications are accepted (member list, haal/breng
     balance and matches), even ones stay pending (moderation queue). Each applicant
     also asks for one slice of the topics and brings the next, so every topic shows
-    in the balance and some in the matches. Display names and job titles (120
-    characters; a slice) and bios (the whole corpus; the test opens PROFILE_PAGES of
-    them) go on the applicants' profiles. One more applicant is declined with the
-    whole corpus as the reason."""
+    in the balance and some in the matches; their bios (2,000 characters) are the
+    same chunks as their haal, and the test opens their profiles. Their display
+    names and job titles are the first chunks of store_member_names. One more
+    applicant is declined with the whole corpus as the reason."""
     answers = chunks(2000)
-    names = chunks(120)
     per_slice = -(-len(topics) // len(answers))
     slices = [topics[i * per_slice : (i + 1) * per_slice] for i in range(len(answers))]
     applicants = []
-    for number, (haal, haal_count) in enumerate(answers):
-        breng, breng_count = answers[-1 - number]
-        name, name_count = names[number]
-        job, job_count = names[len(answers) + number]
-        user = UserFactory()
-        profile_update(
-            actor=user,
-            display_name=name,
-            job_title=job,
-            bio=haal,
-            organisation=None,
-            language="nl",
-        )
-        stored.add("display name", name_count, user)
-        stored.objects.setdefault("name payloads", {})[user.pk] = name_count
-        stored.add("job title", job_count)
-        if number < PROFILE_PAGES:
+    with transaction.atomic():
+        for number, (haal, haal_count) in enumerate(answers):
+            breng, breng_count = answers[-1 - number]
+            user = _named_person(stored, number, bio=haal)
             stored.add("bio", haal_count)
-        membership = membership_apply(
-            actor=user,
-            community=community,
-            haal=haal,
-            breng=breng,
-            haal_topics=slices[number],
-            breng_topics=slices[(number + 1) % len(slices)],
-        )
-        stored.add("haal", haal_count, membership)
-        stored.add("breng", breng_count)
-        if number % 2:
-            membership = membership_accept(actor=coordinator, membership=membership)
-        applicants.append(membership)
+            membership = membership_apply(
+                actor=user,
+                community=community,
+                haal=haal,
+                breng=breng,
+                haal_topics=slices[number],
+                breng_topics=slices[(number + 1) % len(slices)],
+            )
+            stored.add("haal", haal_count, membership)
+            stored.add("breng", breng_count)
+            if number % 2:
+                membership = membership_accept(actor=coordinator, membership=membership)
+            applicants.append(membership)
     stored.objects["applicants"] = applicants
 
     declined_user = person("Dirk Afgewezen")
@@ -217,56 +230,67 @@ def store_mentions(stored: Stored, *, coordinator, thread) -> None:
         post_create(actor=user, thread=thread, body=f"@{coordinator.display_name} kijk hier.")
 
 
-def store_todo(stored: Stored, *, actor, community) -> None:
-    """To-do items (description 5,000 and title 200 characters), comments on one
-    item (2,000 each), proposals (title and description)."""
-    descriptions = chunks(5000)
-    titles = chunks(200)
+def store_todo(stored: Stored, *, actor, community, titles: bool = True) -> None:
+    """To-do items (description 5,000 and title 200 characters: one item per title
+    chunk, the first with the descriptions), comments on one item (2,000 each),
+    proposals (one per title chunk: the first with the descriptions, the next
+    declined with the moderators' reasons of 2,000 characters, the rest open). With
+    `titles=False` only the items and proposals that carry those longer texts."""
+    descriptions, reasons = chunks(5000), chunks(2000)
+    all_titles = chunks(200)
+    item_titles = all_titles if titles else all_titles[: len(descriptions)]
+    proposal_titles = all_titles[::-1]
+    if not titles:
+        proposal_titles = proposal_titles[: len(descriptions) + len(reasons)]
     items = []
-    for index, (description, count) in enumerate(descriptions):
-        title, title_count = titles[index]
-        item = todo_item_create(
-            actor=actor, community=community, title=title, description=description
-        )
-        stored.add("to-do description", count, item)
-        stored.add("to-do title", title_count)
-        items.append(item)
-    for body, count in chunks(2000):
-        stored.add("to-do comment", count, todo_comment_add(actor=actor, item=items[0], body=body))
-    for index, (description, count) in enumerate(descriptions):
-        title, title_count = titles[-1 - index]
-        proposal = todo_proposal_create(
-            actor=actor, community=community, title=title, description=description
-        )
-        stored.add("proposal description", count, proposal)
-        stored.add("proposal title", title_count)
-    # Declined proposals: their proposer reads the moderators' reason (2,000 characters).
-    for index, (reason, count) in enumerate(chunks(2000)):
-        title, title_count = titles[len(descriptions) + index]
-        proposal = todo_proposal_create(actor=actor, community=community, title=title)
-        todo_proposal_decline(actor=actor, proposal=proposal, reason=reason)
-        stored.add("proposal decline reason", count)
-        stored.add("proposal title", title_count)
+    with transaction.atomic():
+        for index, (title, title_count) in enumerate(item_titles):
+            description, count = descriptions[index] if index < len(descriptions) else ("", 0)
+            item = todo_item_create(
+                actor=actor, community=community, title=title, description=description
+            )
+            stored.add("to-do title", title_count)
+            if description:
+                stored.add("to-do description", count, item)
+            items.append(item)
+        for body, count in chunks(2000):
+            stored.add(
+                "to-do comment", count, todo_comment_add(actor=actor, item=items[0], body=body)
+            )
+        for index, (title, title_count) in enumerate(proposal_titles):
+            description, count = descriptions[index] if index < len(descriptions) else ("", 0)
+            proposal = todo_proposal_create(
+                actor=actor, community=community, title=title, description=description
+            )
+            stored.add("proposal title", title_count)
+            if description:
+                stored.add("proposal description", count, proposal)
+            # Declined proposals: their proposer reads the moderators' reason.
+            reason_index = index - len(descriptions)
+            if 0 <= reason_index < len(reasons):
+                reason, reason_count = reasons[reason_index]
+                todo_proposal_decline(actor=actor, proposal=proposal, reason=reason)
+                stored.add("proposal decline reason", reason_count)
 
 
 def store_community_texts(stored: Stored, *, communities) -> None:
     """What a coordinator edits in Wagtail, published through page revisions as the
     admin does: every community's name (255 characters) and summary (500), a slice;
     the themes (tags, 100 characters), the whole corpus spread over the communities
-    (the search form offers them all); and FORMER_NAMES former names (255, a slice:
-    each is a form of its own in the admin's editor) of the first community. The
-    first community gets two revisions, so the admin's revision comparison shows
-    hostile text on both sides."""
+    (the search form offers them all); and the former names (255), the whole corpus
+    spread over the communities (each community page lists its own). The first
+    community gets two revisions, so the admin's revision comparison shows hostile
+    text on both sides."""
     titles, summaries, themes = chunks(255), chunks(500), chunks(TAG_LIMIT)
     first = communities[0]
     first.title, first.summary = titles[-1][0], summaries[-1][0]
     first.save_revision()
     stored.add("community title", titles[-1][1])
     stored.add("community summary", summaries[-1][1])
-    for name, count in titles[-1 - FORMER_NAMES : -1]:
-        first.former_names.add(CommunityFormerName(name=name))
-        stored.add("former name", count)
     for number, community in enumerate(communities):
+        for name, count in titles[number :: len(communities)]:
+            community.former_names.add(CommunityFormerName(name=name))
+            stored.add("former name", count)
         title, title_count = titles[number]
         summary, summary_count = summaries[number]
         community.title, community.summary = title, summary
@@ -311,3 +335,44 @@ def store_agreements(stored: Stored, *, coordinator) -> None:
         stored.add("agreement training", training_count)
         stored.add("agreement other support", short[-1 - index][1])
     stored.objects["agreement member"] = [member]
+    stored.objects["manager"] = [manager]
+    stored.objects["organisation"] = [organisation]
+    store_roles(stored, coordinator=coordinator, manager=manager, organisation=organisation)
+
+
+def store_roles(stored: Stored, *, coordinator, manager, organisation) -> None:
+    """What a manager writes about each role they assign (contribution, 300
+    characters), the whole corpus: one role per chunk, over every community and
+    role, held by as many of the organisation's people as that takes. Their
+    manager reads them all in the coverage view."""
+    contributions = chunks(300)
+    communities = [c for c in CommunityPage.objects.order_by("number") if c.is_active]
+    roles = list(Role)
+    per_person = len(communities) * len(roles)
+    with transaction.atomic():
+        for first in range(0, len(contributions), per_person):
+            user = UserFactory()
+            profile_update(
+                actor=user,
+                display_name=f"Rolf Rolhouder {first // per_person + 1}",
+                organisation=organisation,
+            )
+            mine = contributions[first : first + per_person]
+            for number, community in enumerate(communities[: -(-len(mine) // len(roles))]):
+                membership = membership_apply(
+                    actor=user, community=community, haal="-", breng="-", organisation=organisation
+                )
+                membership_accept(actor=coordinator, membership=membership)
+                for role, (text, count) in zip(
+                    roles, mine[number * len(roles) : (number + 1) * len(roles)], strict=False
+                ):
+                    role_assign(
+                        actor=manager,
+                        organisation=organisation,
+                        community=community,
+                        user=user,
+                        role=role,
+                        hours_per_week=Decimal("2"),
+                        contribution=text,
+                    )
+                    stored.add("role contribution", count)

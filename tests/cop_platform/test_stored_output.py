@@ -41,7 +41,7 @@ def stored(communities):
     stored = xss.Stored()
     xss.store_forum(stored, actor=coordinator, community=community, titles=False)
     xss.store_memberships(stored, coordinator=coordinator, community=community)
-    xss.store_todo(stored, actor=coordinator, community=community)
+    xss.store_todo(stored, actor=coordinator, community=community, titles=False)
     community.refresh_from_db()
     return {"community": community, "coordinator": coordinator, "stored": stored}
 
