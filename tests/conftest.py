@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 
+pytest_plugins = ["tests.memberships"]
+
 CHROMIUM = Path("/usr/bin/chromium")
 TESTS_DIR = Path(__file__).resolve().parent
 AUTO_MARKERS = {TESTS_DIR / "browser": "browser", TESTS_DIR / "integration": "integration"}

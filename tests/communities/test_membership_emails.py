@@ -15,8 +15,7 @@ from communities.services.memberships import (
 )
 from communities.services.moderators import moderator_appoint, moderator_hand_over
 from tests.factories import CommunityPageFactory
-
-from .conftest import days
+from tests.memberships import days
 
 pytestmark = pytest.mark.django_db
 

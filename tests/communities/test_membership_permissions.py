@@ -17,8 +17,7 @@ from communities.services.memberships import (
     membership_withdraw,
 )
 from communities.services.moderators import moderatorship_end
-
-from .conftest import days
+from tests.memberships import days
 
 S = MembershipState
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ Every POST here is CSRF-checked (`Client(enforce_csrf_checks=True)`, token from
 the form page), so these tests also prove the forms carry a working token.
 
 The people (`cast`) are set up through the real services, using the fixtures of
-tests/communities/conftest.py: a moderator of the community, a moderator of
+tests/memberships.py: a moderator of the community, a moderator of
 another community, an ex-moderator whose term ended today, an active member, a
 pending applicant, an outsider and a network coordinator (group member, not a
 superuser).

@@ -14,8 +14,7 @@ from communities.services.moderators import (
     moderator_hand_over,
     moderatorship_end,
 )
-
-from .conftest import current_terms, days
+from tests.memberships import current_terms, days
 
 S = MembershipState
 pytestmark = pytest.mark.django_db

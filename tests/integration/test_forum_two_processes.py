@@ -23,13 +23,6 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-from tests.communities.conftest import (  # noqa: F401  (fixtures)
-    apply,
-    community,
-    coordinator,
-    join,
-    make_user,
-)
 from tests.forum.conftest import member, outsider, thread  # noqa: F401  (fixtures)
 from tests.views_support import subpage_url
 
@@ -40,13 +33,13 @@ START_TIMEOUT = 40
 EVENT_TIMEOUT = 10
 
 
-def _free_port() -> int:  # noqa: F811  (fixtures imported above)
+def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _database_url() -> str:  # noqa: F811  (fixtures imported above)
+def _database_url() -> str:
     db = connection.settings_dict
     auth = urllib.parse.quote(db["USER"] or "")
     if db.get("PASSWORD"):
@@ -54,7 +47,7 @@ def _database_url() -> str:  # noqa: F811  (fixtures imported above)
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def _start_server(port: int) -> subprocess.Popen:  # noqa: F811  (fixtures imported above)
+def _start_server(port: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cop_platform.settings.test",
@@ -73,7 +66,7 @@ def _start_server(port: int) -> subprocess.Popen:  # noqa: F811  (fixtures impor
     )  # fmt: skip
 
 
-def _wait_until_up(process: subprocess.Popen, port: int) -> None:  # noqa: F811  (fixtures imported above)
+def _wait_until_up(process: subprocess.Popen, port: int) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -88,7 +81,7 @@ def _wait_until_up(process: subprocess.Popen, port: int) -> None:  # noqa: F811 
     raise AssertionError(f"server on {port} did not start within {START_TIMEOUT} s")
 
 
-def _stop(process: subprocess.Popen) -> None:  # noqa: F811  (fixtures imported above)
+def _stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
@@ -98,13 +91,13 @@ def _stop(process: subprocess.Popen) -> None:  # noqa: F811  (fixtures imported 
             process.wait(timeout=5)
 
 
-def _session_cookie(user) -> str:  # noqa: F811  (fixtures imported above)
+def _session_cookie(user) -> str:
     client = Client()
     client.force_login(user)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def _post_reply(port: int, session: str, thread_path: str, reply_path: str, body: str) -> int:  # noqa: F811  (fixtures imported above)
+def _post_reply(port: int, session: str, thread_path: str, reply_path: str, body: str) -> int:
     """GET the thread page (for the CSRF cookie and token), then POST the form."""
     base = f"http://127.0.0.1:{port}"
     request = urllib.request.Request(

@@ -11,17 +11,6 @@ from members.services import profile_update
 from members.services.managers import manager_appoint
 from members.services.roles import role_assign, role_end, target_set
 from members.services.selftest import selftest_share, selftest_submit
-from tests.communities.conftest import (  # noqa: F401  (fixtures)
-    apply,
-    appoint,
-    community,
-    coordinator,
-    join,
-    make_user,
-    network_coordinator,
-    other_community,
-    today,
-)
 from tests.factories import CommunityPageFactory, UserFactory
 
 VERBINDER_FIT = {

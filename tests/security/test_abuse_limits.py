@@ -23,21 +23,10 @@ from communities.forum.models import Post, Thread
 from communities.forum.services import thread_create
 from communities.models import Membership
 from cop_platform.settings import base as base_settings
-from tests.communities import conftest as _shared
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.views_support import client_for, post_form, subpage_url, visible_text
 from todo_lists.models import Phase, Status, TodoComment, TodoProposal
 from todo_lists.services import todo_item_create
-
-# The membership fixtures of tests/communities, shared (not copied).
-apply = _shared.apply
-community = _shared.community
-coordinator = _shared.coordinator
-join = _shared.join
-make_user = _shared.make_user
-moderator = _shared.moderator
-appoint = _shared.appoint
-other_community = _shared.other_community
 
 LOGIN = "/accounts/login/"
 RESET = "/accounts/password/reset/"

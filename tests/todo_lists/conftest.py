@@ -1,28 +1,15 @@
 """Fixtures for the to-do lists, set up through the real services.
 
-The membership fixtures (community, moderator, coordinator, join, ...) are the
-ones of tests/communities, imported so both suites build people the same way.
+The membership fixtures (community, moderator, coordinator, join, ...) come from
+tests/memberships.py.
 """
 
 import pytest
 from django.core import mail
 
-from tests.communities import conftest as _shared
 from tests.views_support import default_language
 from todo_lists.models import Phase, Status
 from todo_lists.services import todo_item_create
-
-# The membership fixtures of tests/communities, shared (not copied).
-appoint = _shared.appoint
-apply = _shared.apply
-community = _shared.community
-coordinator = _shared.coordinator
-join = _shared.join
-make_user = _shared.make_user
-moderator = _shared.moderator
-network_coordinator = _shared.network_coordinator
-other_community = _shared.other_community
-today = _shared.today
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,5 @@
-"""Fixtures for memberships and moderators, set up through the real services.
+"""Fixtures for memberships and moderators, set up through the real services;
+a pytest plugin (tests/conftest.py), so every suite builds people the same way.
 
 `community` and `other_community` are founding communities 1 and 2 (from the
 shared `communities` fixture, which runs the real `seed --no-accounts`).
