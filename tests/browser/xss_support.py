@@ -6,11 +6,10 @@ newline, up to the field's max_length (a longer payload is cut to it). Every
 function records how many payloads it stored per input (`Stored.tried`), so the
 tests can report payloads × inputs.
 
-Every input gets the whole corpus, except the communities' names and summaries:
-there are only as many as there are communities (15), so they take a slice.
-Names, titles, reasons and contributions that need an object of their own per
-chunk are created one by one through their service, one transaction per input,
-and shown on list pages that render them all at once.
+Every input gets the whole corpus. Names, titles, reasons and contributions that
+need an object of their own per chunk are created one by one through their
+service, one transaction per input, and shown on list pages that render them all
+at once.
 """
 
 import datetime
@@ -20,7 +19,13 @@ from decimal import Decimal
 from django.db import transaction
 
 from communities.forum.services import post_create, post_hide, thread_create
-from communities.models import CommunityFormerName, CommunityPage, MembershipState, Topic
+from communities.models import (
+    CommunityFormerName,
+    CommunityPage,
+    MembershipState,
+    Priority,
+    Topic,
+)
 from communities.services.memberships import (
     membership_accept,
     membership_apply,
@@ -161,8 +166,7 @@ def _named_person(stored: Stored, number: int, bio: str = ""):
 def store_member_names(stored: Stored, *, coordinator, community) -> None:
     """Display names and job titles (120 characters) need a person per chunk: the
     people store_memberships did not need join as members (the member list shows
-    both). Stored last: every post links the names of all members (@mentions), so
-    posting costs more the more members there are."""
+    both)."""
     with transaction.atomic():
         for number in range(len(stored.objects["applicants"]), len(chunks(120))):
             user = _named_person(stored, number)
@@ -216,17 +220,39 @@ def store_memberships(stored: Stored, *, coordinator, community, topics=()) -> N
     stored.add("moderators' question", len(payloads()), membership)
 
 
-def store_mentions(stored: Stored, *, coordinator, thread) -> None:
-    """@mentions link a member's name into a post (cop_platform.sanitize.link_mentions):
-    the coordinator mentions every member with a hostile name, and each of them
-    mentions the coordinator, whose notification list then shows their names and
-    the thread's title."""
-    members = [m.user for m in stored.objects["applicants"] if m.state == MembershipState.ACTIVE]
-    body = " ".join(f"@{user.display_name}" for user in members)
-    post_create(actor=coordinator, thread=thread, body=body)
+def store_mentions(stored: Stored, *, coordinator, community, thread) -> None:
+    """@mentions link a member's name into a post (cop_platform.sanitize.link_mentions),
+    every hostile display name once: the coordinator mentions them in posts of up
+    to 20,000 characters. Only members can be mentioned, so for each applicant
+    still pending a namesake joins first. The first members mention the
+    coordinator back, whose notification list then shows their names and the
+    thread's title. Stored after all names: a post costs more the more members."""
     counts = stored.objects["name payloads"]
-    stored.add("display name in a mention", sum(counts[user.pk] for user in members))
-    for user in members:
+    pending = {m.user.pk for m in stored.objects["applicants"] if m.state != MembershipState.ACTIVE}
+    mentioned = []
+    with transaction.atomic():
+        for user in stored.objects["display name"]:
+            if user.pk in pending:
+                namesake = person(user.display_name)
+                membership = membership_apply(
+                    actor=namesake, community=community, haal="-", breng="-"
+                )
+                membership_accept(actor=coordinator, membership=membership)
+            mentioned.append((f"@{user.display_name}", counts[user.pk]))
+    bodies, body, body_count = [], "", 0
+    for mention, count in mentioned:
+        if body and len(body) + 1 + len(mention) > 20_000:
+            bodies.append((body, body_count))
+            body, body_count = "", 0
+        body, body_count = f"{body} {mention}" if body else mention, body_count + count
+    bodies.append((body, body_count))
+    for body, count in bodies:
+        post_create(actor=coordinator, thread=thread, body=body)
+        stored.add("display name in a mention", count)
+    first_members = [
+        m.user for m in stored.objects["applicants"] if m.state == MembershipState.ACTIVE
+    ]
+    for user in first_members:
         post_create(actor=user, thread=thread, body=f"@{coordinator.display_name} kijk hier.")
 
 
@@ -274,32 +300,52 @@ def store_todo(stored: Stored, *, actor, community, titles: bool = True) -> None
 
 
 def store_community_texts(stored: Stored, *, communities) -> None:
-    """What a coordinator edits in Wagtail, published through page revisions as the
-    admin does: every community's name (255 characters) and summary (500), a slice;
-    the themes (tags, 100 characters), the whole corpus spread over the communities
-    (the search form offers them all); and the former names (255), the whole corpus
-    spread over the communities (each community page lists its own). The first
-    community gets two revisions, so the admin's revision comparison shows hostile
-    text on both sides."""
+    """What a coordinator edits in Wagtail. Names (255 characters) and summaries
+    (500), the whole corpus: one community per name chunk (~800: the founding 15,
+    edited and published through page revisions as the admin does, and new ones
+    after them, which the home page, the search page and the manager's coverage
+    view list with their summaries). Themes (tags, 100 characters) and former
+    names (255), the whole corpus spread over the founding communities (the search
+    form offers every theme; each community page lists its own former names). The
+    first community gets an earlier revision, so the admin's revision comparison
+    shows hostile text on both sides."""
     titles, summaries, themes = chunks(255), chunks(500), chunks(TAG_LIMIT)
     first = communities[0]
     first.title, first.summary = titles[-1][0], summaries[-1][0]
     first.save_revision()
-    stored.add("community title", titles[-1][1])
-    stored.add("community summary", summaries[-1][1])
     for number, community in enumerate(communities):
         for name, count in titles[number :: len(communities)]:
             community.former_names.add(CommunityFormerName(name=name))
             stored.add("former name", count)
-        title, title_count = titles[number]
-        summary, summary_count = summaries[number]
-        community.title, community.summary = title, summary
         mine = themes[number :: len(communities)]
         community.tags.add(*(name for name, _count in mine))
-        community.save_revision().publish()
-        stored.add("community title", title_count, community)
-        stored.add("community summary", summary_count)
         stored.add("community theme", sum(count for _name, count in mine))
+    index = first.get_parent()
+    priorities = list(Priority)
+    with transaction.atomic():
+        for number in range(max(len(titles), len(summaries))):
+            if number < len(communities):
+                community = communities[number]
+            else:
+                community = CommunityPage(
+                    slug=f"xss-{number}",
+                    number=1000 + number,
+                    priority=priorities[number % len(priorities)],
+                    start_date=datetime.date(2026, 1, 1),
+                )
+            title, title_count = titles[number % len(titles)]
+            summary, summary_count = summaries[number % len(summaries)]
+            community.title, community.summary = title, summary
+            if community.pk is None:
+                # Saved live at once: a revision adds nothing the public pages
+                # show, and would double the time ~800 pages take.
+                index.add_child(instance=community)
+            else:
+                community.save_revision().publish()
+            if number < len(titles):
+                stored.add("community title", title_count, community)
+            if number < len(summaries):
+                stored.add("community summary", summary_count)
 
 
 def store_agreements(stored: Stored, *, coordinator) -> None:
