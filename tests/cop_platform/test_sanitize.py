@@ -21,8 +21,9 @@ from cop_platform.sanitize import (
 
 pytestmark = pytest.mark.filterwarnings("ignore::bs4.MarkupResemblesLocatorWarning")
 
-# The shared corpus sits beside the repository (<repo>/../shared), also in CI.
-PAYLOADS = Path(__file__).resolve().parents[2] / ".." / "shared" / "xss" / "payloads.json"
+# The hostile-HTML corpus is test data of the repository (tests/data/xss/SOURCES.md
+# names where each payload comes from and under which licence).
+PAYLOADS = Path(__file__).resolve().parents[1] / "data" / "xss" / "payloads.json"
 
 
 @cache

@@ -63,7 +63,8 @@ class Command(BaseCommand):
         forum_threads = seed_demo_forum()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Log in at http://127.0.0.1:8000/accounts/login/ with {DEV_COORDINATOR_EMAIL} "
+                f"Log in at {settings.WAGTAILADMIN_BASE_URL}/accounts/login/ with "
+                f"{DEV_COORDINATOR_EMAIL} "
                 f"and password {DEV_PASSWORD} (development only)."
             )
         )
