@@ -12,8 +12,21 @@ DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Under ASGI every request runs in its own context, and Django keeps one connection
+# per context: persistent connections (CONN_MAX_AGE > 0) are never reused there and
+# pile up until PostgreSQL refuses new clients. Django's documentation says to turn
+# them off under ASGI; psycopg's pool (Django 5.1+) hands each request a connection
+# and takes it back when the request ends. Each worker holds at most
+# DB_POOL_MAX_SIZE connections: workers x DB_POOL_MAX_SIZE must stay below
+# PostgreSQL's max_connections (docs/deploy.md). A request that waits longer than
+# DB_POOL_TIMEOUT seconds for a free connection fails instead of queueing forever.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DB_POOL_MIN_SIZE", default=2),
+        "max_size": env.int("DB_POOL_MAX_SIZE", default=10),
+        "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+    }
 if not env("REDIS_URL", default=""):
     raise ImproperlyConfigured(
         "REDIS_URL is required in production: workers share the channel layer and cache."
