@@ -275,6 +275,15 @@ def can_view_selftest_result(user, result) -> bool:
     return result.shared_with_id in _managed_organisation_ids(user)
 
 
+def can_view_selftest_comparison(user, organisation) -> bool:
+    """Whatever is derived from the self-test results shared with an organisation
+    (best fit next to a role, match or mismatch, counts) reveals those results, so
+    it follows their rule: the organisation's current managers, each result only
+    while `can_view_selftest_result` allows it. Coordinators and superusers see the
+    coverage but not this, not even as an empty column that betrays a result exists."""
+    return is_manager_of(user, organisation)
+
+
 def can_view_agreement(user, agreement) -> bool:
     """The member it is about and the current managers of its organisation."""
     return user.is_authenticated and (

@@ -22,6 +22,7 @@ from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities import permissions
 from communities.models import CommunityPage, CommunityStatus, Membership, MembershipState
 from members.activity import activity_counts
 from members.models import Organisation, Role, RoleAssignment, SelfTestResult, Target
@@ -178,12 +179,19 @@ class OrganisationCoverage:
     total_hours: Decimal
     picture: Picture
     today: datetime.date
+    # False: the viewer may not see self-test results, so nothing derived from
+    # them is computed and the views and exports leave the comparison out.
+    shows_selftest_fit: bool = False
 
 
-def organisation_coverage(organisation: Organisation, *, today=None) -> OrganisationCoverage:
-    """The manager's matrix. Queries: memberships, role assignments, targets,
-    shared self-test results, and one per registered activity source."""
+def organisation_coverage(
+    organisation: Organisation, *, viewer, today=None
+) -> OrganisationCoverage:
+    """The matrix as `viewer` may see it. Queries: memberships, role assignments,
+    targets, the shared self-test results (only for a viewer who may see them),
+    and one per registered activity source."""
     today = today or timezone.localdate()
+    shows_selftest_fit = permissions.can_view_selftest_comparison(viewer, organisation)
     labels = role_labels()
     memberships = list(
         Membership.objects.filter(
@@ -216,13 +224,19 @@ def organisation_coverage(organisation: Organisation, *, today=None) -> Organisa
     }  # the newest wins
     holder_ids = {assignment.user_id for assignment in assignments}
     best_fit: dict[int, str] = {}
-    for result in SelfTestResult.objects.filter(
-        user_id__in=list(holder_ids),
-        shared_with=organisation,
-        shared_with_manager_at__isnull=False,
-        user__profile__organisation=organisation,
-    ).order_by("user_id", "-taken_at", "-pk"):
-        best_fit.setdefault(result.user_id, result.best_fit)
+    shared = (
+        SelfTestResult.objects.filter(
+            user_id__in=list(holder_ids),
+            shared_with=organisation,
+            shared_with_manager_at__isnull=False,
+            user__profile__organisation=organisation,
+        )
+        .select_related("user__profile")
+        .order_by("user_id", "-taken_at", "-pk")
+    )
+    for result in shared if shows_selftest_fit else ():
+        if permissions.can_view_selftest_result(viewer, result):
+            best_fit.setdefault(result.user_id, result.best_fit)
     activities = activity_counts(organisation_id=organisation.pk, community_ids=list(communities))
 
     by_cell: dict[tuple[int, str], list[Holder]] = defaultdict(list)
@@ -280,7 +294,9 @@ def organisation_coverage(organisation: Organisation, *, today=None) -> Organisa
         [f"{row.community.number}. {row.community.title}" for row in rows],
         lambda r, c: _matrix_cell(rows[r].cells[c]),
     )
-    return OrganisationCoverage(organisation, rows, warnings, total, picture, today)
+    return OrganisationCoverage(
+        organisation, rows, warnings, total, picture, today, shows_selftest_fit
+    )
 
 
 def _matrix_cell(cell: RoleCell) -> tuple[str, str, str]:

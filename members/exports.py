@@ -68,14 +68,16 @@ def response(header, rows, *, fmt: str, filename: str, title: str) -> HttpRespon
 
 
 def coverage_table(coverage) -> tuple[list[str], list[list]]:
-    """One line per community and role (and holder)."""
+    """One line per community and role (and holder). The self-test column exists
+    only for a viewer allowed to see the shared results (coverage.shows_selftest_fit)."""
+    fit_column = coverage.shows_selftest_fit
     header = [
         _("Community"),
         _("Role"),
         _("Person"),
         _("Hours per week"),
         _("Contribution"),
-        _("Self-test fit"),
+        *([_("Self-test fit")] if fit_column else []),
         _("Warnings"),
     ]
     fits = {"match": _("matches"), "differs": _("differs"), "": ""}
@@ -84,7 +86,17 @@ def coverage_table(coverage) -> tuple[list[str], list[list]]:
         warnings = " ".join(w.text for w in coverage.warnings if w.community.pk == row.community.pk)
         for cell in row.cells:
             if cell.is_gap:
-                rows.append([row.community.title, cell.label, _("gap"), 0, "", "", warnings])
+                rows.append(
+                    [
+                        row.community.title,
+                        cell.label,
+                        _("gap"),
+                        0,
+                        "",
+                        *([""] if fit_column else []),
+                        warnings,
+                    ]
+                )
             for holder in cell.holders:
                 rows.append(
                     [
@@ -93,7 +105,7 @@ def coverage_table(coverage) -> tuple[list[str], list[list]]:
                         holder.name,
                         holder.hours,
                         holder.contribution,
-                        fits[holder.fit],
+                        *([fits[holder.fit]] if fit_column else []),
                         warnings,
                     ]
                 )

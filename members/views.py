@@ -132,7 +132,7 @@ def coverage(request, organisation_id: int):
     if response := login_or_forbid(request):
         return response
     organisation = organisation_get_for_coverage(user=request.user, organisation_id=organisation_id)
-    result = organisation_coverage(organisation)
+    result = organisation_coverage(organisation, viewer=request.user)
     can_manage = permissions.can_manage_roles(request.user, organisation)
     return TemplateResponse(
         request,
@@ -151,7 +151,7 @@ def coverage_export(request, organisation_id: int, fmt: str):
     if response := login_or_forbid(request):
         return response
     organisation = organisation_get_for_coverage(user=request.user, organisation_id=organisation_id)
-    header, rows = exports.coverage_table(organisation_coverage(organisation))
+    header, rows = exports.coverage_table(organisation_coverage(organisation, viewer=request.user))
     return exports.response(
         header,
         rows,

@@ -179,6 +179,8 @@ def test_managers_roles_targets_selftests_and_agreements(seeded):
     warnings = [
         warning.kind
         for managership in managerships
-        for warning in organisation_coverage(managership.organisation).warnings
+        for warning in organisation_coverage(
+            managership.organisation, viewer=managership.user
+        ).warnings
     ]
     assert GAP in warnings and OVERSTAFFED in warnings

@@ -12,8 +12,8 @@ from tests.views_support import client_for, soup, visible_text
 pytestmark = pytest.mark.django_db
 
 
-def test_matrix_and_warnings(crafted, organisation):
-    coverage = organisation_coverage(organisation)
+def test_matrix_and_warnings(crafted, organisation, manager):
+    coverage = organisation_coverage(organisation, viewer=manager)
     rows = {row.community.pk: row for row in coverage.rows}
     c1, c2, young = (rows[crafted[k].pk] for k in ("community", "other", "young"))
     assert [cell.is_gap for cell in c1.cells] == [False, False, True]
@@ -43,6 +43,16 @@ def test_matrix_and_warnings(crafted, organisation):
     assert c1.cells[0].holders[0].fit == "differs"
     assert rows[crafted["other"].pk].cells[1].holders[0].fit == "match"
     assert c1.cells[1].holders[0].fit == ""  # Bert shared nothing
+
+
+def test_the_coordinator_gets_the_matrix_without_anything_derived_from_self_tests(
+    crafted, organisation, coordinator, network_coordinator
+):
+    for viewer in (coordinator, network_coordinator):
+        coverage = organisation_coverage(organisation, viewer=viewer)
+        assert not coverage.shows_selftest_fit
+        holders = [h for row in coverage.rows for cell in row.cells for h in cell.holders]
+        assert holders and all(h.fit == "" and h.best_fit_label == "" for h in holders)
 
 
 def test_the_page_shows_gaps_warnings_and_picture_without_colour_alone(

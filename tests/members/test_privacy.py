@@ -113,3 +113,46 @@ def test_a_member_who_moves_organisation_is_no_longer_seen_by_the_old_manager(
     result.refresh_from_db()
     result.user.profile.refresh_from_db()
     assert who_sees(cast) == {"member"}
+
+
+# --- what is derived from a shared result follows the result's own rule -------
+# The coverage page and its exports compare each role holder's role with the
+# best fit of their shared self-test. That comparison reveals the result, so
+# only those who may see the result itself see it: the organisation's managers.
+# A coordinator or superuser sees the coverage without any trace of it — no
+# badge, no column, not even an empty one.
+
+
+def _coverage_views(client, organisation):
+    from openpyxl import load_workbook
+
+    page = visible_text(client.get(reverse("members:coverage", args=[organisation.pk])))
+    csv_text = client.get(reverse("members:coverage_csv", args=[organisation.pk])).content.decode(
+        "utf-8-sig"
+    )
+    import io
+
+    xlsx = client.get(reverse("members:coverage_xlsx", args=[organisation.pk]))
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    cells = [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+    return page, csv_text, cells
+
+
+def test_coverage_shows_the_self_test_comparison_to_the_managers_only(
+    crafted, organisation, manager, coordinator, network_coordinator
+):
+    # Anna holds bouwer in c1 and shared a self-test whose best fit is verbinder.
+    page, csv_text, cells = _coverage_views(client_for(manager), organisation)
+    assert "≠ zelftest: Verbinder" in page
+    assert "Past bij zelftest" in csv_text and "wijkt af" in csv_text
+    assert "Past bij zelftest" in cells and "wijkt af" in cells
+
+    for viewer in (network_coordinator, coordinator):  # group member, superuser
+        page, csv_text, cells = _coverage_views(client_for(viewer), organisation)
+        assert "Anna" in page and "Anna" in csv_text  # the coverage itself is theirs to see
+        assert "≠ zelftest" not in page and "past bij de gedeelde zelftest" not in page
+        for shown in (csv_text, " ".join(cells)):
+            assert "zelftest" not in shown.lower()
+            assert "wijkt af" not in shown and "komt overeen" not in shown
+        header = csv_text.splitlines()[0].split(",")
+        assert len(header) == 6  # the column is left out, not left empty
