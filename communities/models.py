@@ -110,8 +110,11 @@ class CommunityPage(RoutablePageMixin, Page):
 
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
+        # The beginning of a word finds the community too ("lees" → "leeslijn"):
+        # the title through Page.search_fields, the summary and themes here.
+        index.AutocompleteField("summary"),
         index.SearchField("body"),
-        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.RelatedFields("tags", [index.SearchField("name"), index.AutocompleteField("name")]),
         index.FilterField("priority"),
         index.FilterField("status"),
         index.FilterField("number"),

@@ -17,6 +17,7 @@ from communities.models import (
     Priority,
     Topic,
 )
+from cop_platform.search import words_or_beginnings
 
 
 @dataclass
@@ -54,24 +55,33 @@ def community_tags() -> list[Tag]:
     )
 
 
-def search_communities(*, query: str = "", priority: str = "", tag: str = "") -> list:
-    """Live communities matching a query, filtered by priority and theme (tag slug).
-
-    With a query the results are ranked by relevance; without one, by number.
-    Archived (merged, dissolved) communities are included: they stay readable.
-    """
+def faceted_communities(*, priority: str = "", tag: str = ""):
+    """Live, public communities (archived ones included: they stay readable) with
+    the search facets applied: a priority and a theme (tag slug). The same facets
+    narrow the community, to-do and forum results of the site search."""
     pages = CommunityPage.objects.live().public()
     if priority:
         pages = pages.filter(priority=priority)
     if tag:
         pages = pages.filter(tags__slug=tag)
+    return pages
+
+
+def search_communities(*, query: str = "", priority: str = "", tag: str = "") -> list:
+    """Live communities matching a query (whole words or their beginnings), filtered
+    by priority and theme (tag slug).
+
+    With a query the results are ranked by relevance; without one, by number.
+    Archived (merged, dissolved) communities are included: they stay readable.
+    """
+    pages = faceted_communities(priority=priority, tag=tag)
     if query:
         # Wagtail's search backends filter only on FilterFields and a tag is a
-        # relation, so search everything and keep the pages that pass the filters.
+        # relation, so search every public page and keep those that pass the facets.
         allowed = set(pages.values_list("pk", flat=True))
         results = [
             page
-            for page in CommunityPage.objects.live().public().search(query, operator="and")
+            for page in words_or_beginnings(CommunityPage.objects.live().public(), query)
             if page.pk in allowed
         ]
     else:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
-from wagtail.search.backends import get_search_backend
 
 from communities.models import CommunityPage, MembershipState
+from cop_platform.search import words_or_beginnings
 from todo_lists.models import (
     OPEN_STATUSES,
     Phase,
@@ -189,15 +189,17 @@ def feed_items(community=None, *, size: int = FEED_SIZE) -> list[TodoItem]:
     return list(items.order_by("-updated_at", "-pk")[:size])
 
 
-def search_todo_items(query: str, *, size: int = SEARCH_SIZE) -> list[TodoItem]:
-    """Items whose title or description match, best first, from public lists only.
+def search_todo_items(query: str, *, communities=None, size: int = SEARCH_SIZE) -> list[TodoItem]:
+    """Items whose title or description match (whole words, or the beginning of a
+    word of the title), best first, from public lists only, and from `communities`
+    (the search facets' queryset) when given.
 
     Wagtail's search backends filter only on FilterFields, and the community's
     visibility is a relation, so search first and keep the items that pass."""
     if not query:
         return []
-    allowed = set(public_communities().values_list("pk", flat=True))
-    found = get_search_backend().search(
-        query, TodoItem.objects.select_related("community"), operator="and"
-    )
-    return [item for item in found[: size * 3] if item.community_id in allowed][:size]
+    if communities is None:
+        communities = public_communities()
+    allowed = set(communities.values_list("pk", flat=True))
+    found = words_or_beginnings(TodoItem.objects.select_related("community"), query, limit=size * 3)
+    return [item for item in found if item.community_id in allowed][:size]

@@ -94,12 +94,12 @@ def render_thread_row_everywhere(thread) -> dict[str, str]:
     return _in_every_language(lambda: render_thread_row(thread))
 
 
-def search_rows(*, user, query: str) -> dict:
+def search_rows(*, user, query: str, communities=None) -> dict:
     """Forum search results with their links, for the site search page (logged-in
     users only; empty otherwise)."""
     from communities.forum.selectors import search_forum
 
-    found = search_forum(user=user, query=query)
+    found = search_forum(user=user, query=query, communities=communities)
     threads = [
         {
             "title": thread.title,

@@ -2,7 +2,7 @@ from django.shortcuts import render
 
 from communities.forms import CommunitySearchForm
 from communities.forum.rendering import search_rows as forum_search_rows
-from communities.selectors import community_tags, search_communities
+from communities.selectors import community_tags, faceted_communities, search_communities
 from todo_lists.selectors import search_todo_items
 
 
@@ -15,16 +15,17 @@ def search(request):
     forum_results = None
     if form.is_bound and form.is_valid():
         query = form.cleaned_data["q"].strip()
-        results = search_communities(
-            query=query,
-            priority=form.cleaned_data["priority"],
-            tag=form.cleaned_data["tag"],
-        )
-        # To-do items match on words only (they have no priority or theme of their own).
-        todo_results = search_todo_items(query)
+        facets = {"priority": form.cleaned_data["priority"], "tag": form.cleaned_data["tag"]}
+        results = search_communities(query=query, **facets)
+        # To-do items and forum posts have no priority or theme of their own: the
+        # facets narrow them to the communities they belong to.
+        communities = faceted_communities(**facets)
+        todo_results = search_todo_items(query, communities=communities)
         # The forums need a login: only logged-in people get (and may open) these.
         if query and request.user.is_authenticated:
-            forum_results = forum_search_rows(user=request.user, query=query)
+            forum_results = forum_search_rows(
+                user=request.user, query=query, communities=communities
+            )
     return render(
         request,
         "communities/search.html",

@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from communities.models import CommunityStatus, Priority
+from todo_lists.services import todo_item_create
 
 SEARCH_URL = "/zoeken/"
 EMPTY_STATE = "Nothing matches. Try fewer or other words, or another theme."
@@ -109,3 +110,46 @@ def test_bad_input_is_a_page_with_an_error_not_a_crash(client, communities, para
     assert errors(soup)
     assert soup.select_one("#results-heading") is None  # no result list for bad input
     assert "<script>alert(1)</script>" not in str(soup.select_one("main"))
+
+
+def todo_found(soup) -> list[str]:
+    return [link.get_text(strip=True) for link in soup.select(".todo-search-result h3 a")]
+
+
+@pytest.mark.parametrize("query", ["lees", "Lees", "leeslijn", "kaart lees"])
+def test_the_beginning_of_a_word_finds_community_and_to_do_item(
+    client, communities, moderator, query
+):
+    # "lees" is how people start typing "leeslijn": Wagtail's autocomplete (a prefix
+    # match on the last word) finds what a whole-word search cannot.
+    todo_item_create(actor=moderator, community=communities[0], title="Kaart van de leeslijn")
+
+    soup = search(client, q=query)
+
+    assert todo_found(soup) == ["Kaart van de leeslijn"]
+    if query != "kaart lees":  # every word must match, and no community says "kaart"
+        assert found(soup) == ["1 Doorgaande leeslijn (0-18)"]
+
+
+def test_the_beginning_of_a_summary_word_finds_the_community(client, communities):
+    assert found(search(client, q="makersp")) == ["7 Technologie en makers"]
+
+
+def test_the_facets_narrow_the_to_do_results(client, communities, moderator, make_user, appoint):
+    youth, participation = communities[0], communities[2]  # 1 and 3
+    appoint(other := make_user(name="Otto Ander"), participation)
+    todo_item_create(actor=moderator, community=youth, title="Voorleesplan jeugd")
+    todo_item_create(actor=other, community=participation, title="Voorleesplan volwassenen")
+
+    assert sorted(todo_found(search(client, q="voorleesplan"))) == [
+        "Voorleesplan jeugd",
+        "Voorleesplan volwassenen",
+    ]
+    assert todo_found(search(client, q="voorleesplan", priority=Priority.PARTICIPATION)) == [
+        "Voorleesplan volwassenen"
+    ]
+    assert todo_found(search(client, q="voorleesplan", tag="onderwijs")) == ["Voorleesplan jeugd"]
+    soup = search(client, q="voorleesplan", priority=Priority.SUPPORTING_POLICY)
+    assert todo_found(soup) == []
+    with translation.override("nl"):
+        assert soup.select_one(".empty").get_text(strip=True) == gettext(EMPTY_STATE)
