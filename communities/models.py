@@ -7,12 +7,13 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TagBase, TaggedItemBase
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from communities.ownership import CommunityOwned
+from communities.routes import registered_routes
 from communities.terms import DatedQuerySet, Role
 
 
@@ -74,9 +75,9 @@ class CommunityBodyBlock(blocks.StreamBlock):
 class CommunityPage(RoutablePageMixin, Page):
     """A thematic community of practice. The page title is the community's name.
 
-    Memberships, moderation and (later) the forum and to-do list are plain
-    models served under the page through routes; the route methods only hand
-    the request to a view in communities.views.
+    Memberships, moderation, the forum and the to-do list are plain models
+    served below the page through routes that their apps register
+    (communities.routes).
     """
 
     number = models.PositiveSmallIntegerField(
@@ -96,6 +97,17 @@ class CommunityPage(RoutablePageMixin, Page):
     start_date = models.DateField(_("start date"))
 
     content_panels = Page.content_panels + [
+        # Shown, never edited here: the status changes only through the
+        # lifecycle (merge, split, dissolve), see with_content_json.
+        FieldPanel(
+            "status",
+            read_only=True,
+            help_text=_(
+                "Only a network coordinator changes this, on the community's lifecycle "
+                "page (merge, split, dissolve). The coordinator who first publishes a "
+                "community becomes its moderator."
+            ),
+        ),
         MultiFieldPanel(
             [FieldPanel("number"), FieldPanel("priority"), FieldPanel("start_date")],
             heading=_("Place in the agenda"),
@@ -105,7 +117,6 @@ class CommunityPage(RoutablePageMixin, Page):
         FieldPanel("tags"),
         InlinePanel("former_names", label=_("Former names")),
     ]
-    # Status changes only through the lifecycle (merge, dissolve), never by hand.
     settings_panels = Page.settings_panels
 
     search_fields = Page.search_fields + [
@@ -130,6 +141,19 @@ class CommunityPage(RoutablePageMixin, Page):
     @property
     def is_active(self) -> bool:
         return self.status == CommunityStatus.ACTIVE
+
+    def with_content_json(self, content):
+        """A revision's content with the live lifecycle state of the community.
+
+        The status is not part of a page's revisions (as Wagtail keeps `live`
+        and `locked` out of them): publishing an old draft or reverting to an
+        old revision must never revive an archived community, nor archive an
+        active one.
+        """
+        obj = super().with_content_json(content)
+        for name in ("status",):
+            setattr(obj, name, getattr(self, name))
+        return obj
 
     def subpage_url(self, name: str, *args) -> str:
         """The site-relative URL of one of the routes below, e.g. ("todo_item", 3)."""
@@ -156,185 +180,13 @@ class CommunityPage(RoutablePageMixin, Page):
         )
         return context
 
-    # --- routes (views live in communities.views) ---------------------------
+    # --- routes -------------------------------------------------------------
+    # Each app registers the routes it serves below a community page from its
+    # AppConfig.ready() (communities.routes), so this module imports no views.
 
-    @path("aanmelden/", name="apply")
-    def apply_route(self, request):
-        from communities.views.membership import apply
-
-        return apply(request, self)
-
-    @path("aanmelding/", name="my_application")
-    def my_application_route(self, request):
-        from communities.views.membership import my_application
-
-        return my_application(request, self)
-
-    @path("verlaten/", name="leave")
-    def leave_route(self, request):
-        from communities.views.membership import leave
-
-        return leave(request, self)
-
-    @path("leden/", name="members")
-    def members_route(self, request):
-        from communities.views.moderation import members
-
-        return members(request, self)
-
-    @path("leden/<int:membership_id>/beeindigen/", name="end_membership")
-    def end_membership_route(self, request, membership_id):
-        from communities.views.moderation import end_membership
-
-        return end_membership(request, self, membership_id)
-
-    @path("moderatie/", name="moderation")
-    def moderation_route(self, request):
-        from communities.views.moderation import moderation
-
-        return moderation(request, self)
-
-    @path("moderatie/<int:membership_id>/besluit/", name="decide")
-    def decide_route(self, request, membership_id):
-        from communities.views.moderation import decide
-
-        return decide(request, self, membership_id)
-
-    @path("moderatoren/", name="moderators")
-    def moderators_route(self, request):
-        from communities.views.moderation import moderators
-
-        return moderators(request, self)
-
-    @path("moderatoren/<int:term_id>/beeindigen/", name="end_moderatorship")
-    def end_moderatorship_route(self, request, term_id):
-        from communities.views.moderation import end_moderatorship
-
-        return end_moderatorship(request, self, term_id)
-
-    # --- to-do list (views live in todo_lists.views) -------------------------
-
-    @path("te-doen/", name="todo_list")
-    def todo_list_route(self, request):
-        from todo_lists.views import todo_list
-
-        return todo_list(request, self)
-
-    @path("te-doen/feed/", name="todo_feed")
-    def todo_feed_route(self, request):
-        from todo_lists.views import todo_feed
-
-        return todo_feed(request, self)
-
-    @path("te-doen/nieuw/", name="todo_add")
-    def todo_add_route(self, request):
-        from todo_lists.views import todo_add
-
-        return todo_add(request, self)
-
-    @path("te-doen/voorstellen/", name="todo_propose")
-    def todo_propose_route(self, request):
-        from todo_lists.views import todo_propose
-
-        return todo_propose(request, self)
-
-    @path("te-doen/voorstellen/beoordelen/", name="todo_proposals")
-    def todo_proposals_route(self, request):
-        from todo_lists.views import todo_proposals
-
-        return todo_proposals(request, self)
-
-    @path("te-doen/voorstellen/<int:proposal_id>/besluit/", name="todo_decide")
-    def todo_decide_route(self, request, proposal_id):
-        from todo_lists.views import todo_decide
-
-        return todo_decide(request, self, proposal_id)
-
-    @path("te-doen/<int:item_id>/", name="todo_item")
-    def todo_item_route(self, request, item_id):
-        from todo_lists.views import todo_item
-
-        return todo_item(request, self, item_id)
-
-    @path("te-doen/<int:item_id>/bewerken/", name="todo_edit")
-    def todo_edit_route(self, request, item_id):
-        from todo_lists.views import todo_edit
-
-        return todo_edit(request, self, item_id)
-
-    @path("te-doen/<int:item_id>/verplaatsen/", name="todo_move")
-    def todo_move_route(self, request, item_id):
-        from todo_lists.views import todo_move
-
-        return todo_move(request, self, item_id)
-
-    @path("te-doen/<int:item_id>/afsluiten/", name="todo_close")
-    def todo_close_route(self, request, item_id):
-        from todo_lists.views import todo_close
-
-        return todo_close(request, self, item_id)
-
-    @path("te-doen/<int:item_id>/reageren/", name="todo_comment")
-    def todo_comment_route(self, request, item_id):
-        from todo_lists.views import todo_comment
-
-        return todo_comment(request, self, item_id)
-
-    # --- forum routes (views live in communities.forum.views) -----------------
-
-    @path("forum/", name="forum")
-    def forum_route(self, request):
-        from communities.forum.views import forum_index
-
-        return forum_index(request, self)
-
-    @path("forum/nieuw/", name="forum_new")
-    def forum_new_route(self, request):
-        from communities.forum.views import new_thread
-
-        return new_thread(request, self)
-
-    @path("forum/<int:thread_id>/", name="forum_thread")
-    def forum_thread_route(self, request, thread_id):
-        from communities.forum.views import thread_page
-
-        return thread_page(request, self, thread_id)
-
-    @path("forum/<int:thread_id>/antwoorden/", name="forum_reply")
-    def forum_reply_route(self, request, thread_id):
-        from communities.forum.views import reply
-
-        return reply(request, self, thread_id)
-
-    @path("forum/<int:thread_id>/bericht/<int:post_id>/", name="forum_post")
-    def forum_post_route(self, request, thread_id, post_id):
-        from communities.forum.views import post_permalink
-
-        return post_permalink(request, self, thread_id, post_id)
-
-    @path("forum/<int:thread_id>/bericht/<int:post_id>/bewerken/", name="forum_edit")
-    def forum_edit_route(self, request, thread_id, post_id):
-        from communities.forum.views import edit_post
-
-        return edit_post(request, self, thread_id, post_id)
-
-    @path("forum/<int:thread_id>/bericht/<int:post_id>/verbergen/", name="forum_hide")
-    def forum_hide_route(self, request, thread_id, post_id):
-        from communities.forum.views import hide_post
-
-        return hide_post(request, self, thread_id, post_id)
-
-    @path("forum/<int:thread_id>/moderatie/", name="forum_moderate")
-    def forum_moderate_route(self, request, thread_id):
-        from communities.forum.views import moderate_thread
-
-        return moderate_thread(request, self, thread_id)
-
-    @path("forum/<int:thread_id>/volgen/", name="forum_follow")
-    def forum_follow_route(self, request, thread_id):
-        from communities.forum.views import follow_thread
-
-        return follow_thread(request, self, thread_id)
+    @classmethod
+    def get_subpage_urls(cls):
+        return super().get_subpage_urls() + registered_routes()
 
 
 class CommunityFormerName(Orderable):

@@ -8,10 +8,38 @@ class TodoListsConfig(AppConfig):
     verbose_name = _("To-do lists")
 
     def ready(self):
+        from communities.routes import community_route, register_routes
         from members.activity import register_activity_source
         from members.personal_data import register
+        from todo_lists import views
         from todo_lists.models import TodoItem
         from todo_lists.personal_data import erase_todo, export_todo
+
+        register_routes(
+            community_route("te-doen/", views.todo_list, name="todo_list"),
+            community_route("te-doen/feed/", views.todo_feed, name="todo_feed"),
+            community_route("te-doen/nieuw/", views.todo_add, name="todo_add"),
+            community_route("te-doen/voorstellen/", views.todo_propose, name="todo_propose"),
+            community_route(
+                "te-doen/voorstellen/beoordelen/", views.todo_proposals, name="todo_proposals"
+            ),
+            community_route(
+                "te-doen/voorstellen/<int:proposal_id>/besluit/",
+                views.todo_decide,
+                name="todo_decide",
+            ),
+            community_route("te-doen/<int:item_id>/", views.todo_item, name="todo_item"),
+            community_route("te-doen/<int:item_id>/bewerken/", views.todo_edit, name="todo_edit"),
+            community_route(
+                "te-doen/<int:item_id>/verplaatsen/", views.todo_move, name="todo_move"
+            ),
+            community_route(
+                "te-doen/<int:item_id>/afsluiten/", views.todo_close, name="todo_close"
+            ),
+            community_route(
+                "te-doen/<int:item_id>/reageren/", views.todo_comment, name="todo_comment"
+            ),
+        )
 
         register("todo_lists", exporter=export_todo, eraser=erase_todo)
         # Items a person added count as activities towards their organisation's targets.

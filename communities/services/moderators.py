@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy
 from wagtail.models import Page
 
 from communities import permissions
-from communities.models import CommunityPage, Membership, MembershipState, Moderatorship
+from communities.models import (
+    OPEN_MEMBERSHIP_STATES,
+    CommunityPage,
+    Membership,
+    MembershipState,
+    MembershipTransition,
+    Moderatorship,
+)
 from cop_platform.mail import send_mail_on_commit
 
 LAST_MODERATOR_MESSAGE = gettext_lazy(
@@ -205,3 +212,53 @@ def end_moderatorships_of_erased_user(user) -> None:
     for term in Moderatorship.objects.filter(user=user).exclude(end_date__lte=today):
         _end(term, today)
     permissions.forget(user)
+
+
+@transaction.atomic
+def founding_moderator_appoint(*, actor, community: CommunityPage) -> Moderatorship | None:
+    """The coordinator who publishes a community that has no moderator becomes its
+    first member and moderator (they hand the role over on its moderators page).
+
+    A new community is a draft until it is published, and a draft has no pages
+    where people apply or moderators are appointed: so whoever publishes it is
+    the one who can vouch for it. Nothing happens when it already has a current
+    moderator. Refused for anyone but a coordinator.
+    """
+    if not permissions.can_manage_moderators(actor, community):
+        raise PermissionDenied
+    _lock_community(community)
+    if Moderatorship.objects.current().filter(community=community).exists():
+        return None
+    membership = Membership.objects.filter(
+        user=actor, community=community, state__in=OPEN_MEMBERSHIP_STATES
+    ).first()
+    if membership is None:
+        # No application (no haal/breng answers): the founder joins without one.
+        membership = Membership.objects.create(
+            user=actor,
+            community=community,
+            state=MembershipState.ACTIVE,
+            joined_at=timezone.now(),
+            haal="",
+            breng="",
+        )
+        MembershipTransition.objects.create(
+            membership=membership,
+            from_state="",
+            to_state=MembershipState.ACTIVE,
+            actor=actor,
+            note=_("Founded the community."),
+        )
+    elif membership.state != MembershipState.ACTIVE:
+        MembershipTransition.objects.create(
+            membership=membership,
+            from_state=membership.state,
+            to_state=MembershipState.ACTIVE,
+            actor=actor,
+            note=_("Founded the community."),
+        )
+        membership.state = MembershipState.ACTIVE
+        membership.joined_at = timezone.now()
+        membership.save(update_fields=["state", "joined_at"])
+    permissions.forget(actor)
+    return moderator_appoint(actor=actor, community=community, user=actor)
