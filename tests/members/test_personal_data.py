@@ -213,7 +213,7 @@ def test_the_only_moderator_is_told_once_how_to_hand_over(person, organisation, 
     moderator = person("Mo Moderator", organisation)
     appoint(moderator, community)
     client = client_for(moderator)
-    refusal = "Je kunt je account nog niet verwijderen."
+    refusal = "Je kunt je account nog niet wissen."
 
     for url in (reverse("members:my_data"), reverse("members:erase_account")):
         response = client.get(url)
