@@ -16,6 +16,7 @@ class CommunitiesConfig(AppConfig):
         register_routes(
             community_route("aanmelden/", membership.apply, name="apply"),
             community_route("aanmelding/", membership.my_application, name="my_application"),
+            community_route("aanmelding/intrekken/", membership.withdraw, name="withdraw"),
             community_route("verlaten/", membership.leave, name="leave"),
             community_route("leden/", moderation.members, name="members"),
             community_route(

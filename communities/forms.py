@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import MembershipState, Priority, Role, Topic
+from cop_platform.forms import DateInput
 from members.models import Organisation
 
 TEXT_LIMIT = 2000
@@ -80,11 +81,18 @@ class DecisionForm(forms.Form):
     """One form for the moderator's decisions; `message` is required for all but accept."""
 
     ACCEPT, DECLINE, ASK = "accept", "decline", "ask"
+    # Chosen with the form's buttons; the label names it in the error summary.
     decision = forms.ChoiceField(
-        choices=[(ACCEPT, _("Accept")), (DECLINE, _("Decline")), (ASK, _("Ask a question"))]
+        label=_("Decision"),
+        choices=[(ACCEPT, _("Accept")), (DECLINE, _("Decline")), (ASK, _("Ask a question"))],
     )
     message = forms.CharField(
-        label=_("Reason or question (the applicant sees this)"),
+        label=_("Message to the applicant"),
+        help_text=_(
+            "When you accept: a word of welcome (optional). When you decline: the reason. "
+            "When you ask a question: your question. The applicant reads it on the site "
+            "and by e-mail."
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=TEXT_LIMIT,
         required=False,
@@ -135,13 +143,11 @@ class AppointForm(forms.Form):
         self.fields["user"] = ActiveMemberChoiceField(community, label=_("Member"))
         self.order_fields(["user", "start_date", "end_date"])
 
-    start_date = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_date = forms.DateField(label=_("From"), required=False, widget=DateInput())
     end_date = forms.DateField(
         label=_("Until (optional)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("The first day the person no longer moderates. Leave empty for an open term."),
     )
 

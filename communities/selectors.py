@@ -13,6 +13,7 @@ from communities.models import (
     CommunityStatus,
     Membership,
     MembershipState,
+    MembershipTransition,
     Moderatorship,
     Priority,
     Topic,
@@ -125,13 +126,42 @@ def _with_answers(memberships):
     )
 
 
+def _with_conversation(memberships):
+    """Each membership's `conversation`: the transitions that carry a message (the
+    moderators' questions, the applicant's answers, the welcome or the reason of a
+    decision), oldest first, with who wrote them."""
+    return memberships.prefetch_related(
+        Prefetch(
+            "transitions",
+            queryset=MembershipTransition.objects.exclude(note="")
+            .select_related("actor__profile")
+            .order_by("at", "pk"),
+            to_attr="conversation",
+        )
+    )
+
+
 def application_queue(community):
-    """Pending and questioned applications, oldest first, with their answers."""
-    return _with_answers(
-        Membership.objects.filter(
-            community=community, state__in=[MembershipState.PENDING, MembershipState.NEEDS_INFO]
+    """Pending and questioned applications, oldest first, with their answers and the
+    conversation so far."""
+    return _with_conversation(
+        _with_answers(
+            Membership.objects.filter(
+                community=community,
+                state__in=[MembershipState.PENDING, MembershipState.NEEDS_INFO],
+            )
         )
     ).order_by("applied_at", "pk")
+
+
+def application_for_decision(community, membership_id: int):
+    """One membership of the community, as the decision page shows it (answers and
+    conversation), or None."""
+    return (
+        _with_conversation(_with_answers(Membership.objects.filter(community=community)))
+        .filter(pk=membership_id)
+        .first()
+    )
 
 
 def active_members(community):
@@ -221,6 +251,42 @@ def own_membership(user, community):
         return None
     return (
         Membership.objects.filter(user=user, community=community)
+        .order_by("-applied_at", "-pk")
+        .first()
+    )
+
+
+def previous_answers(user, community) -> dict:
+    """The answers of the user's latest application to the community, as the
+    starting values of the intake form when they apply again (after withdrawing,
+    a decline, leaving), or {} when there is none. Three queries."""
+    membership = (
+        Membership.objects.filter(user=user, community=community)
+        .prefetch_related("haal_topics", "breng_topics")
+        .order_by("-applied_at", "-pk")
+        .first()
+    )
+    if membership is None:
+        return {}
+    answers = {
+        "haal": membership.haal,
+        "breng": membership.breng,
+        "haal_topics": [topic.pk for topic in membership.haal_topics.all()],
+        "breng_topics": [topic.pk for topic in membership.breng_topics.all()],
+        "self_role": membership.self_role,
+    }
+    if membership.organisation_id:
+        answers["organisation"] = membership.organisation_id
+    return answers
+
+
+def own_application(user, community):
+    """The user's latest membership of the community with the conversation with the
+    moderators (the applicant's own page), or None."""
+    if not user.is_authenticated:
+        return None
+    return (
+        _with_conversation(Membership.objects.filter(user=user, community=community))
         .order_by("-applied_at", "-pk")
         .first()
     )

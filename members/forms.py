@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from cop_platform.forms import DateInput
 from members.models import FollowEmailMode, Organisation, OrganisationKind, Province, Role
 from members.selftest import SCALE, SCALE_LABELS
 
@@ -87,7 +88,7 @@ class TargetForm(forms.Form):
         max_value=999,
         help_text=_("To-do items and forum threads your organisation's members start."),
     )
-    deadline = forms.DateField(label=_("By"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label=_("By"), widget=DateInput())
 
 
 class ManagerAppointForm(forms.Form):
@@ -139,9 +140,7 @@ class SelfTestForm(forms.Form):
 
 class AgreementForm(forms.Form):
     user = PersonChoiceField(label=_("Member"), queryset=get_user_model().objects.none())
-    conversation_date = forms.DateField(
-        label=_("Date of the conversation"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    conversation_date = forms.DateField(label=_("Date of the conversation"), widget=DateInput())
     contribution = forms.CharField(
         label=_("What the member will contribute in the coming period"),
         max_length=2000,
@@ -160,9 +159,7 @@ class AgreementForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    review_date = forms.DateField(
-        label=_("Review date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    review_date = forms.DateField(label=_("Review date"), widget=DateInput())
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)

@@ -538,20 +538,23 @@ def my_data_download(request):
 
 @login_required
 def erase_account(request):
-    form = EraseForm(request.POST or None)
+    """Confirm, then erase the account. While the person is a community's only
+    moderator the page explains how to hand over instead of offering the button."""
     blockers = erasure_blockers(request.user)
-    if request.method == "POST" and form.is_valid():
+    form = None if blockers else EraseForm(request.POST or None)
+    if form is not None and request.method == "POST" and form.is_valid():
         try:
             account_erase(actor=request.user)
-        except ValidationError as error:
+        except ValidationError as error:  # became the only moderator meanwhile
             form.add_error(None, _errors(error))
         else:
             logout(request)
             messages.success(request, _("Your account and personal data have been erased."))
             return redirect("wagtail_serve", "")
+    refused = request.method == "POST" and (form is None or form.errors)
     return TemplateResponse(
         request,
         "members/erase_account.html",
         {"form": form, "blockers": blockers},
-        status=400 if form.errors else 200,
+        status=400 if refused else 200,
     )

@@ -2,16 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Priority
+from cop_platform.forms import DateInput
 from todo_lists.models import CommentKind, Phase, Status
 
 TEXT_LIMIT = 5000
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class OwnerField(forms.ModelChoiceField):
@@ -50,7 +44,13 @@ class MoveForm(forms.Form):
     """Either a direction (the buttons) or a position (the number field)."""
 
     direction = forms.ChoiceField(
-        choices=[("first", "first"), ("up", "up"), ("down", "down"), ("last", "last")],
+        label=_("Direction"),
+        choices=[
+            ("first", _("To the top")),
+            ("up", _("Up")),
+            ("down", _("Down")),
+            ("last", _("To the bottom")),
+        ],
         required=False,
     )
     position = forms.IntegerField(label=_("Position"), min_value=1, required=False)
@@ -99,7 +99,10 @@ class ProposalForm(forms.Form):
 class ProposalDecisionForm(forms.Form):
     ACCEPT, DECLINE = "accept", "decline"
 
-    decision = forms.ChoiceField(choices=[(ACCEPT, ACCEPT), (DECLINE, DECLINE)])
+    # Chosen with the form's buttons; the label names it in the error summary.
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[(ACCEPT, _("Accept")), (DECLINE, _("Decline"))]
+    )
     phase = forms.ChoiceField(
         label=_("Phase"), choices=Phase.choices, initial=Phase.IDEA, required=False
     )

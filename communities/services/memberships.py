@@ -148,17 +148,25 @@ def membership_apply(
 
 
 @transaction.atomic
-def membership_accept(*, actor, membership: Membership) -> Membership:
+def membership_accept(*, actor, membership: Membership, message: str = "") -> Membership:
+    """Accept an application. The optional `message` (a welcome) is kept with the
+    transition and as the membership's moderator message, so the new member reads
+    it on their membership page, and it goes into the welcome e-mail."""
+    message = clean_text(message)
     membership = _locked(membership)
     permissions.require(permissions.can_decide_applications(actor, membership.community))
-    _transition(membership, S.ACTIVE, actor=actor)
+    _transition(membership, S.ACTIVE, actor=actor, note=message)
     membership.joined_at = timezone.now()
-    membership.moderator_message = ""
+    membership.moderator_message = message
     membership.save(update_fields=["state", "joined_at", "moderator_message"])
     send_mail_on_commit(
         template="communities/email/accepted",
         recipients=[membership.user],
-        context={"membership": membership, "community": membership.community},
+        context={
+            "membership": membership,
+            "community": membership.community,
+            "message": message,
+        },
     )
     return membership
 

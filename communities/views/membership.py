@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from communities import permissions
 from communities.forms import AnswerForm, IntakeForm
 from communities.models import MembershipState
-from communities.selectors import own_membership
+from communities.selectors import own_application, own_membership, previous_answers
 from communities.services import memberships as membership_services
 from cop_platform.ratelimits import limit_exceeded
 from cop_platform.view_helpers import add_validation_errors, login_or_forbid
@@ -35,7 +35,14 @@ def apply(request, community):
         return redirect(community.subpage_url("my_application"))
 
     profile = profile_ensure(user=request.user)
-    form = IntakeForm(request.POST or None, initial={"organisation": profile.organisation_id})
+    form = IntakeForm(
+        request.POST or None,
+        # Applying again starts from the answers of the previous application.
+        initial={
+            "organisation": profile.organisation_id,
+            **previous_answers(request.user, community),
+        },
+    )
     status = 200
     if request.method == "POST":
         if limit_exceeded(request, "intake"):
@@ -68,41 +75,59 @@ def apply(request, community):
 
 
 def my_application(request, community):
-    """The applicant's view of their membership: state, the moderators' message,
-    answering a question, withdrawing."""
+    """The applicant's (and later the member's) view of their membership: state,
+    answers, the conversation with the moderators (questions, answers, the welcome
+    or the reason of a decision), answering a question."""
     if response := login_or_forbid(request):
         return response
-    membership = own_membership(request.user, community)
+    membership = own_application(request.user, community)
     if membership is None:
         return redirect(community.subpage_url("apply"))
 
     answer_form = None
     if membership.state == MembershipState.NEEDS_INFO:
         answer_form = AnswerForm(
-            request.POST if request.POST.get("action") == "answer" else None,
+            request.POST if request.method == "POST" else None,
             initial={"haal": membership.haal, "breng": membership.breng},
         )
-    if request.method == "POST":
-        action = request.POST.get("action")
+    if request.method == "POST" and answer_form is not None and answer_form.is_valid():
         try:
-            if action == "withdraw":
-                membership_services.membership_withdraw(actor=request.user, membership=membership)
-                messages.success(request, _("Your application has been withdrawn."))
-                return redirect(community.url)
-            if action == "answer" and answer_form is not None and answer_form.is_valid():
-                membership_services.membership_answer(
-                    actor=request.user, membership=membership, **answer_form.cleaned_data
-                )
-                messages.success(request, _("Thank you, your answer has been sent."))
-                return redirect(request.path)
+            membership_services.membership_answer(
+                actor=request.user, membership=membership, **answer_form.cleaned_data
+            )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            add_validation_errors(answer_form, error)
+        else:
+            messages.success(request, _("Thank you, your answer has been sent."))
             return redirect(request.path)
     return TemplateResponse(
         request,
         "communities/my_application.html",
         {"page": community, "membership": membership, "answer_form": answer_form},
+    )
+
+
+def withdraw(request, community):
+    """Confirm, then withdraw one's own open application."""
+    if response := login_or_forbid(request):
+        return response
+    membership = own_membership(request.user, community)
+    if membership is None or not membership.is_undecided:
+        raise Http404
+    error = None
+    if request.method == "POST":
+        try:
+            membership_services.membership_withdraw(actor=request.user, membership=membership)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Your application has been withdrawn."))
+            return redirect(community.url)
+    return TemplateResponse(
+        request,
+        "communities/withdraw.html",
+        {"page": community, "membership": membership, "error": error},
+        status=400 if error else 200,
     )
 
 

@@ -4,6 +4,7 @@ list with the haal/breng balance, and dated moderatorships."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from communities.forms import AppointForm, DecisionForm, HandOverForm, ReasonFor
 from communities.models import Membership, MembershipState, Moderatorship
 from communities.selectors import (
     active_members,
+    application_for_decision,
     application_queue,
     communities_needing_moderators,
     haal_breng_balance,
@@ -54,7 +56,9 @@ def decide(request, community, membership_id):
         return response
     if request.method != "POST":
         return redirect(community.subpage_url("moderation"))
-    membership = get_object_or_404(Membership, pk=membership_id, community=community)
+    membership = application_for_decision(community, membership_id)
+    if membership is None:
+        raise Http404
     form = DecisionForm(request.POST, prefix=f"m{membership.pk}")
     if not form.is_valid():
         return TemplateResponse(
@@ -67,7 +71,9 @@ def decide(request, community, membership_id):
     name = membership.user.display_name
     try:
         if decision == DecisionForm.ACCEPT:
-            membership_services.membership_accept(actor=request.user, membership=membership)
+            membership_services.membership_accept(
+                actor=request.user, membership=membership, message=message
+            )
             messages.success(request, _("%(name)s is now a member.") % {"name": name})
         elif decision == DecisionForm.DECLINE:
             membership_services.membership_decline(

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Django's own form and widget templates, for FORM_RENDERER below.
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +91,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through the project's templates (cop_platform/forms.py says why).
+FORM_RENDERER = "cop_platform.forms.FormRenderer"
 
 WSGI_APPLICATION = None
 ASGI_APPLICATION = "cop_platform.asgi.application"

@@ -267,6 +267,8 @@ def test_no_payload_runs_anywhere(browser: Browser, site, communities, big_pages
     visits = [(coordinator, path) for path in coordinator_pages]
     visits += [(applicant, base + "aanmelding/"), (declined, base + "aanmelding/")]
     visits += [(asked, base + "aanmelding/")]
+    welcomed = stored.objects["welcome message"][0].user
+    visits += [(welcomed, base + "aanmelding/"), (welcomed, base)]
     # The intake form offers every topic and organisation.
     visits += [(stored.objects["outsider"][0], base + "aanmelden/")]
     visits += [(stored.objects["agreement member"][0], "/mijn-afspraken/")]

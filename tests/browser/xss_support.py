@@ -28,6 +28,7 @@ from communities.models import (
 )
 from communities.services.memberships import (
     membership_accept,
+    membership_answer,
     membership_apply,
     membership_ask,
     membership_decline,
@@ -218,6 +219,19 @@ def store_memberships(stored: Stored, *, coordinator, community, topics=()) -> N
     membership = membership_apply(actor=asked_user, community=community, haal="Kennis.", breng="-")
     membership_ask(actor=coordinator, membership=membership, question=everything)
     stored.add("moderators' question", len(payloads()), membership)
+    # The conversation on the moderators' card and the member's page: an answer,
+    # and the welcome typed when accepting.
+    answering_user = person("Abel Antwoord")
+    membership = membership_apply(
+        actor=answering_user, community=community, haal="Kennis.", breng="-"
+    )
+    membership_ask(actor=coordinator, membership=membership, question="Waarom?")
+    membership_answer(actor=answering_user, membership=membership, answer=everything)
+    stored.add("applicant's answer", len(payloads()), membership)
+    welcomed_user = person("Wendy Welkom")
+    membership = membership_apply(actor=welcomed_user, community=community, haal="-", breng="-")
+    membership_accept(actor=coordinator, membership=membership, message=everything)
+    stored.add("welcome message", len(payloads()), membership)
 
 
 def store_mentions(stored: Stored, *, coordinator, community, thread) -> None:

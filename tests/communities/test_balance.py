@@ -155,6 +155,14 @@ def _read_list(memberships):
     ]
 
 
+def _read_queue(memberships):
+    """The moderation card also shows the conversation: who wrote what, when."""
+    return [
+        (*row, [(t.note, t.actor.display_name, t.at) for t in m.conversation])
+        for row, m in zip(_read_list(memberships), memberships, strict=True)
+    ]
+
+
 READERS = {
     "haal_breng_balance": lambda c: [
         (b.topic.name, b.asked, b.brought) for b in haal_breng_balance(c)
@@ -163,7 +171,7 @@ READERS = {
         (m.topic.name, m.asker.user.profile.display_name, m.bringer.user.profile.display_name)
         for m in haal_breng_matches(c, limit=10_000)
     ],
-    "application_queue": lambda c: _read_list(application_queue(c)),
+    "application_queue": lambda c: _read_queue(list(application_queue(c))),
     "active_members": lambda c: _read_list(active_members(c)),
 }
 

@@ -17,7 +17,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from communities.models import Membership, MembershipState, Topic
-from communities.services.memberships import membership_accept, membership_apply
+from communities.services.memberships import (
+    membership_accept,
+    membership_answer,
+    membership_apply,
+    membership_ask,
+)
 from communities.services.moderators import moderator_appoint
 from members.models import MemberProfile, Organisation, OrganisationKind, Province
 from tests.factories import CommunityPageFactory
@@ -118,7 +123,11 @@ class Crowd:
                 self.moderator = user
         pending = Membership.objects.filter(community=self.community, state=MembershipState.PENDING)
         while pending.count() < members // 10:
-            self._apply(self._person())
+            user = self._person()
+            application = self._apply(user)
+            # A conversation on every application card (question, answer, by whom).
+            membership_ask(actor=self.coordinator, membership=application, question="Waarom?")
+            membership_answer(actor=user, membership=application, answer="Om te leren.")
 
     def some_member(self):
         return (
@@ -184,6 +193,7 @@ def test_query_count_does_not_grow_with_the_members(
     elif route == "moderation":
         page = soup(large_response)
         assert len(page.select("article.application")) == LARGE // 10  # the queue
+        assert len(page.select(".conversation__entry")) == 2 * LARGE // 10  # conversations
         assert len(page.select("table.data-table tbody tr")) == len(TOPIC_NAMES)  # balance
         assert page.select("ul.matches li")  # introductions
     else:

@@ -175,6 +175,7 @@ GET_EXPECTATIONS = {
         "outsider": "→apply",
         **dict.fromkeys(["applicant", "member", "moderator", "ex_moderator"], 200),
     },
+    "withdraw": {"outsider": 404, "applicant": 200},
     "leave": {"outsider": 404, **dict.fromkeys(["member", "moderator", "ex_moderator"], 200)},
     "members": {"outsider": 200},
     "end_membership": {"outsider": 403, **dict.fromkeys(DECIDERS, 200)},
@@ -193,6 +194,7 @@ def get_urls(cast, community) -> dict[str, str]:
         "page": community.url,
         "apply": subpage_url(community, "apply"),
         "my_application": subpage_url(community, "my_application"),
+        "withdraw": subpage_url(community, "withdraw"),
         "leave": subpage_url(community, "leave"),
         "members": subpage_url(community, "members"),
         "end_membership": subpage_url(community, "end_membership", cast.membership.pk),
@@ -318,6 +320,17 @@ def post_case(action, cast, community, request, today):
             lambda role: Moderatorship.objects.get(pk=extra_term.pk).end_date == today,
             "→moderators",
         )
+    if action == "withdraw":
+        url = subpage_url(community, "withdraw")
+        return (
+            url,
+            url,
+            {},
+            lambda role: (
+                Membership.objects.get(pk=application.pk).state == MembershipState.WITHDRAWN
+            ),
+            "→page",
+        )
     if action == "leave":
         url = subpage_url(community, "leave")
         return (
@@ -340,6 +353,14 @@ POST_EXPECTATIONS = {
     "appoint": {"coordinator": "ok"},
     "hand_over": {"moderator": "ok"},
     "end_term": {"coordinator": "ok"},
+    # Only the applicant, and only while the application is undecided.
+    "withdraw": {
+        "applicant": "ok",
+        **dict.fromkeys(
+            ["outsider", "member", "moderator", "other_moderator", "ex_moderator", "coordinator"],
+            404,
+        ),
+    },
     # The moderator is the last current one: leaving is refused (see below).
     "leave": {
         "member": "ok",
@@ -372,7 +393,7 @@ def test_who_may_change_what(cast, community, request, today, action, role):
     "role, url_name, data",
     [
         ("outsider", "apply", {"haal": APPLICANT_HAAL, "breng": APPLICANT_BRENG}),
-        ("applicant", "my_application", {"action": "withdraw"}),
+        ("applicant", "withdraw", {}),
         ("member", "leave", {}),
         ("moderator", "decide", "accept"),
         ("moderator", "end_membership", {"reason": "Vertrokken bij de bibliotheek."}),
@@ -528,7 +549,17 @@ def test_required_error_is_dutch(cast, community):
     )
 
     assert response.status_code == 200
-    assert visible_text(response).count("Dit is een verplicht veld.") == 2
+    page = soup(response)
+    # At each field, and in the summary above the form with a link to the field.
+    for name in ("haal", "breng"):
+        field = page.select_one(f"textarea[name={name}]").find_parent("div")
+        assert "Dit is een verplicht veld." in field.get_text()
+    summary = [" ".join(li.get_text().split()) for li in page.select(".error-summary li")]
+    assert summary == [
+        f"{dutch(IntakeForm.base_fields['haal'].label)}: Dit is een verplicht veld.",
+        f"{dutch(IntakeForm.base_fields['breng'].label)}: Dit is een verplicht veld.",
+    ]
+    assert [a["href"] for a in page.select(".error-summary a")] == ["#id_haal", "#id_breng"]
 
 
 def test_apply_to_an_archived_community_is_not_found(cast, community):
@@ -574,8 +605,16 @@ def test_applicant_answers_a_question_and_withdraws(cast, community):
     assert outcome(response, page_url, community) == "→my_application"
     assert Membership.objects.get(pk=cast.application.pk).state == MembershipState.PENDING
 
-    response = post_form(applicant, page_url, {"action": "withdraw"})
-    assert outcome(response, page_url, community) == "→page"
+    # Withdrawing asks first: the page links to a confirmation, which changes nothing.
+    withdraw_url = subpage_url(community, "withdraw")
+    assert soup(applicant.get(page_url)).select_one(f'main a[href="{withdraw_url}"]')
+    confirmation = applicant.get(withdraw_url)
+    assert confirmation.status_code == 200
+    assert dutch("Yes, withdraw my application") in main_text(confirmation)
+    assert Membership.objects.get(pk=cast.application.pk).state == MembershipState.PENDING
+
+    response = post_form(applicant, withdraw_url, {})
+    assert outcome(response, withdraw_url, community) == "→page"
     assert Membership.objects.get(pk=cast.application.pk).state == MembershipState.WITHDRAWN
     # And the community page offers to apply again.
     links = {a["href"] for a in soup(applicant.get(community.url)).select("main a[href]")}
@@ -585,13 +624,16 @@ def test_applicant_answers_a_question_and_withdraws(cast, community):
 def test_a_member_cannot_withdraw_an_accepted_membership(cast, community):
     client = client_for(cast.member)
     page_url = subpage_url(community, "my_application")
+    withdraw_url = subpage_url(community, "withdraw")
     before = world()
 
-    response = post_form(client, page_url, {"action": "withdraw"})
+    response = post_form(client, withdraw_url, {}, form_url=page_url)
 
-    assert outcome(response, page_url, community) == "→my_application"
+    assert response.status_code == 404
     assert world() == before
-    assert dutch(MembershipState.ACTIVE.label) in main_text(client.get(page_url))
+    page = client.get(page_url)
+    assert dutch(MembershipState.ACTIVE.label) in main_text(page)
+    assert not soup(page).select(f'a[href="{withdraw_url}"]')
 
 
 # --- user text is text ----------------------------------------------------------------

@@ -21,7 +21,7 @@ from members.models import DevelopmentAgreement, RoleAssignment, SelfTestResult
 from members.services.agreements import agreement_record
 from members.services.personal_data import account_erase, personal_data_export
 from members.services.selftest import selftest_share, selftest_submit
-from tests.views_support import client_for, post_form, visible_text
+from tests.views_support import client_for, main_text, post_form, soup, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +174,12 @@ def test_erasure_is_refused_for_the_only_moderator(person, organisation, appoint
     client = client_for(moderator)
     page = visible_text(client.get(reverse("members:my_data")))
     assert community.title in page
-    response = post_form(client, reverse("members:erase_account"), {"confirm": "on"})
+    response = post_form(
+        client,
+        reverse("members:erase_account"),
+        {"confirm": "on"},
+        form_url=reverse("members:my_data"),
+    )
     assert response.status_code == 400
     assert community.title in visible_text(response)
     moderator.refresh_from_db()
@@ -200,3 +205,39 @@ def test_erasure_needs_the_confirmation(subject):
     subject.refresh_from_db()
     assert subject.is_active
     assert personal_data_export(actor=subject)["account"]["email"] == subject.email
+
+
+def test_the_only_moderator_is_told_once_how_to_hand_over(person, organisation, appoint, community):
+    """Issue 13, finding 7: the refusal was shown three times with the erase button
+    still active. Now: once, no button, and the way out (hand over) linked."""
+    moderator = person("Mo Moderator", organisation)
+    appoint(moderator, community)
+    client = client_for(moderator)
+    refusal = "Je kunt je account nog niet wissen."
+
+    for url in (reverse("members:my_data"), reverse("members:erase_account")):
+        response = client.get(url)
+        assert response.status_code == 200
+        text = main_text(response)
+        assert text.count(refusal) == 1
+        assert text.count(community.title) == 1
+        page = soup(response)
+        assert not page.select("main form button[type=submit]")
+        assert not page.select(f'main a[href="{reverse("members:erase_account")}"]')
+        hand_over = page.find("a", string="draag de moderatorrol over")
+        assert hand_over["href"] == community.url + community.reverse_subpage("moderators")
+        assert client.get(hand_over["href"]).status_code == 200  # they may open it
+
+
+def test_with_a_successor_the_erase_button_is_back(person, organisation, appoint, community):
+    moderator, successor = (
+        person("Mo Moderator", organisation),
+        person("Sam Opvolger", organisation),
+    )
+    appoint(moderator, community)
+    appoint(successor, community)
+
+    page = soup(client_for(moderator).get(reverse("members:erase_account")))
+
+    assert page.select_one("main form button[type=submit].button--danger") is not None
+    assert page.select_one("main input[name=confirm][type=checkbox]") is not None

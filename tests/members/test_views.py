@@ -197,3 +197,42 @@ def test_taking_the_self_test_twice_keeps_the_history(setting):
     assert len(page.select("table.data-table tbody tr")) == 2
     assert page.select("svg.chart polyline")
     assert not page.select("[style]")
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_editing_a_target_shows_its_date_and_saves_it_again(
+    setting, organisation, manager, community, language
+):
+    """Issue 13, finding 3: the Dutch page wrote 30-05-2027 into <input type="date">,
+    which the browser shows as empty and sends back as nothing ("required")."""
+    from django.utils import translation
+
+    from members.services.roles import target_set
+    from tests.views_support import form_data
+
+    target_set(
+        actor=manager,
+        organisation=organisation,
+        community=community,
+        target_members=4,
+        target_activities=6,
+        deadline=datetime.date(2027, 5, 30),
+    )
+    with translation.override(language):
+        url = reverse("members:target_edit", args=[organisation.pk, community.pk])
+    assert url.startswith("/en/") is (language == "en")
+    client = client_for(manager)
+
+    page = soup(client.get(url))
+    form = page.select_one("main form[method=post]")
+    deadline = form.select_one("input[name=deadline]")
+    assert (deadline["type"], deadline["value"]) == ("date", "2027-05-30")
+    assert form.select_one("input[name=target_members]")["value"] == "4"
+
+    # Saving what the page shows, unchanged, succeeds.
+    data = form_data(form)
+    data["target_members"] = ["5"]
+    response = client.post(url, data)
+    assert response.status_code == 302
+    target = Target.objects.order_by("-pk").first()
+    assert (target.target_members, target.deadline) == (5, datetime.date(2027, 5, 30))

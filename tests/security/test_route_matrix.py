@@ -189,6 +189,8 @@ ROUTES: dict[str, dict[str, dict]] = {
     "community:": get(PUBLIC),
     "community:aanmelden/": get_post(logged_in()),
     "community:aanmelding/": get_post(logged_in()),
+    # Only someone with an undecided application withdraws it.
+    "community:aanmelding/intrekken/": get_post(only(("applicant",))),
     "community:verlaten/": get_post(only(POSTERS)),
     "community:leden/": get(logged_in()),
     "community:leden/<int:membership_id>/beeindigen/": get_post(only(CURATORS)),
@@ -377,6 +379,7 @@ def _urls(w) -> dict[str, str]:
         "community:": a.url,
         "community:aanmelden/": _sub(a, "apply"),
         "community:aanmelding/": _sub(a, "my_application"),
+        "community:aanmelding/intrekken/": _sub(a, "withdraw"),
         "community:verlaten/": _sub(a, "leave"),
         "community:leden/": _sub(a, "members"),
         "community:leden/<int:membership_id>/beeindigen/": _sub(
