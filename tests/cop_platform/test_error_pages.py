@@ -3,6 +3,8 @@ under /en/), in the site layout with the header's way back, saying what happened
 and what to do; the admin refused to a member without a redirect loop; the 500
 page without database or context processors."""
 
+import uuid
+
 import pytest
 from django.test import RequestFactory
 from django.utils import translation
@@ -178,3 +180,31 @@ def test_the_500_page_needs_no_database_and_looks_like_the_site(
     assert page.h1.get_text(strip=True) == heading
     assert advice in main_text(response)
     assert page.select_one('link[rel=stylesheet][href="/static/css/site.css"]') is not None
+
+
+TOO_MANY = {
+    "nl": ("Te veel pogingen", "Wacht een paar minuten"),
+    "en": ("Too many attempts", "Wait a few minutes"),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_429_page_is_a_site_page(client, site_tree, settings, language):
+    settings.ACCOUNT_RATE_LIMITS = {"signup": "1/m/ip"}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            **settings.CACHES["default"],
+            "KEY_PREFIX": f"429-{language}-{uuid.uuid4().hex}",
+        },
+    }
+    url = f"{LANGUAGES[language]}/accounts/signup/"
+    data = {"password1": "leesbevordering-in-de-wijk", "password2": "leesbevordering-in-de-wijk"}
+    client.post(url, {**data, "email": "een@bibliotheek.example"})
+
+    response = client.post(url, {**data, "email": "twee@bibliotheek.example"})
+
+    assert_site_page(response, language, 429)
+    heading, advice = TOO_MANY[language]
+    assert soup(response).h1.get_text(strip=True) == heading
+    assert advice in main_text(response)
