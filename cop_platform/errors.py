@@ -24,12 +24,12 @@ class Forbidden(PermissionDenied):
         self.who_may = who_may
 
 
-def permission_denied(request, exception=None):
+def permission_denied(request, exception=None, **context):
     """handler403: what was refused and, when the view said so, who may see it."""
     return render(
         request,
         "403.html",
-        {"who_may": getattr(exception, "who_may", "")},
+        {"who_may": getattr(exception, "who_may", ""), **context},
         status=403,
     )
 
@@ -52,12 +52,13 @@ def admin_login(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.GET.get("next", "/admin/"))
     # Wagtail queued its own refusal ("You do not have permission to access the
-    # admin"); the 403 page says it in the site's words instead.
+    # admin"); the 403 page says it in the site's words instead: the queued
+    # message is marked as read (iterating does that) and not shown.
     for _message in messages.get_messages(request):
         pass
     # /admin/ has no language prefix (it would always be Dutch): the member's own.
     with translation.override(user_language(request.user)):
-        return permission_denied(request, Forbidden(ADMIN_IS_FOR_EDITORS))
+        return permission_denied(request, Forbidden(ADMIN_IS_FOR_EDITORS), messages=[])
 
 
 # Who may see a refused page, for `login_or_forbid(..., who_may=...)`.
