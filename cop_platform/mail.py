@@ -13,6 +13,8 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
+from wagtail.models import Site
 
 _muted: ContextVar[bool] = ContextVar("cop_mail_muted", default=False)
 
@@ -30,7 +32,20 @@ def mail_muted():
 
 
 def absolute_url(path: str) -> str:
+    """`path` on the site's configured address (BASE_URL, settings
+    WAGTAILADMIN_BASE_URL): every link in an e-mail is built here, never from the
+    host a request happened to come in on."""
     return urljoin(settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/", path.lstrip("/"))
+
+
+def site_name(request=None) -> str:
+    """The site's name as e-mails greet with it: the Wagtail Site's site_name (the
+    admin's Settings → Sites), else the name in the site header."""
+    if request is not None:
+        site = Site.find_for_request(request)
+    else:
+        site = Site.objects.filter(is_default_site=True).first()
+    return (site.site_name if site else "") or _("Library communities")
 
 
 def user_language(user) -> str:

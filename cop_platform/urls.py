@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
-from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from communities.views import moderation as moderation_views
 from communities.views import search as search_views
+from cop_platform import errors
 from cop_platform.health import healthz
 from todo_lists import views as todo_views
 
@@ -15,11 +15,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     # The Wagtail admin logs in through allauth (rate limits, verification): its
-    # own login form is replaced by a redirect.
-    path(
-        "admin/login/",
-        RedirectView.as_view(url=settings.WAGTAILADMIN_LOGIN_URL, query_string=True),
-    ),
+    # own login form is replaced by a redirect (or a 403 for a logged-in member).
+    path("admin/login/", errors.admin_login),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
@@ -40,6 +37,10 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
+
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+# handler500 stays Django's own: templates/500.html without database or context.
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -4,16 +4,19 @@ from communities/permissions.py; these only turn them into responses)."""
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from cop_platform.errors import Forbidden
 
-def login_or_forbid(request, allowed: bool = True):
+
+def login_or_forbid(request, allowed: bool = True, who_may: str = ""):
     """A redirect to the login page for anonymous visitors (return it); 403 for
-    logged-in people without the right; None when the view may go on.
+    logged-in people without the right; None when the view may go on. `who_may`
+    (translated) tells the refused person on the 403 page who may see the page.
 
     Usage: `if response := login_or_forbid(request, permissions.can_x(...)): return response`"""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not allowed:
-        raise PermissionDenied
+        raise Forbidden(who_may) if who_may else PermissionDenied
     return None
 
 

@@ -51,7 +51,7 @@ def ensure_site_tree(*, hostname: str = "localhost", port: int = 80) -> Communit
             port=port,
             root_page=home,
             is_default_site=True,
-            site_name="Communities of practice",
+            site_name="Bibliotheekcommunities",
         )
     elif site.root_page_id != home.pk:
         site.root_page = home

@@ -72,38 +72,57 @@ class Picture:
     width: int
     height: int
     title: str
+    # (x, y, label); columns are written upwards from (x, y) when `slanted`.
     columns: list[tuple[int, int, str]] = field(default_factory=list)
     rows: list[tuple[int, int, str]] = field(default_factory=list)
     cells: list[PictureCell] = field(default_factory=list)
+    slanted: bool = False
 
 
-LABEL_WIDTH = 260
 CELL_W = 120
 CELL_H = 34
 HEAD_H = 40
+# Room for text, in SVG units: an upper bound of one character's width at the
+# picture's label size (13px), so no label is ever cut off at the picture's edge.
+CHAR_W = 8
 
 
-def _short(text: str, length: int = 34) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"
+def _text_width(text: str) -> int:
+    return CHAR_W * len(text) + 16
 
 
 def _picture(title, column_labels, row_labels, cell_at, cell_width=CELL_W) -> Picture:
-    """A grid: rows × columns, each cell (css class, text, title) from cell_at(r, c)."""
+    """A grid: rows × columns, each cell (css class, text, title) from cell_at(r, c).
+    Labels are never shortened: the label column is as wide as the longest row label,
+    cells as wide as their longest text, and column labels too long for their cell
+    are written upwards (the picture grows in height, not off the screen)."""
+    cells = [[cell_at(r, c) for c in range(len(column_labels))] for r in range(len(row_labels))]
+    label_width = max((_text_width(label) for label in row_labels), default=0)
+    cell_width = max(
+        [cell_width] + [_text_width(text) for row in cells for _css, text, _title in row]
+    )
+    longest_column = max((_text_width(label) for label in column_labels), default=0)
+    slanted = longest_column > cell_width
+    head_height = longest_column + 8 if slanted else HEAD_H
     picture = Picture(
-        width=LABEL_WIDTH + cell_width * len(column_labels) + 4,
-        height=HEAD_H + CELL_H * len(row_labels) + 4,
+        width=label_width + cell_width * len(column_labels) + 4,
+        height=head_height + CELL_H * len(row_labels) + 4,
         title=title,
+        slanted=slanted,
     )
     for c, label in enumerate(column_labels):
-        picture.columns.append((LABEL_WIDTH + c * cell_width + cell_width // 2, HEAD_H - 14, label))
+        x = label_width + c * cell_width + cell_width // 2
+        if slanted:
+            picture.columns.append((x + 5, head_height - 6, label))
+        else:
+            picture.columns.append((x, head_height - 14, label))
     for r, label in enumerate(row_labels):
-        y = HEAD_H + r * CELL_H
-        picture.rows.append((LABEL_WIDTH - 8, y + CELL_H // 2 + 5, _short(label)))
-        for c in range(len(column_labels)):
-            css, text, cell_title = cell_at(r, c)
+        y = head_height + r * CELL_H
+        picture.rows.append((label_width - 8, y + CELL_H // 2 + 5, label))
+        for c, (css, text, cell_title) in enumerate(cells[r]):
             picture.cells.append(
                 PictureCell(
-                    LABEL_WIDTH + c * cell_width + 2,
+                    label_width + c * cell_width + 2,
                     y + 2,
                     cell_width - 4,
                     CELL_H - 4,
@@ -303,7 +322,7 @@ def _matrix_cell(cell: RoleCell) -> tuple[str, str, str]:
     if cell.is_gap:
         return "picture-cell picture-cell--gap", "✗ " + _("gap"), _("Nobody holds this role")
     names = ", ".join(h.name for h in cell.holders)
-    return "picture-cell picture-cell--covered", "✓ " + _short(cell.holders[0].name, 14), names
+    return "picture-cell picture-cell--covered", "✓ " + cell.holders[0].name, names
 
 
 def _row_warnings(row: CommunityRow) -> list[CoverageWarning]:
@@ -473,7 +492,7 @@ def network_coverage(
 
     picture = _picture(
         _("Roles covered per organisation and community"),
-        [str(community.number) for community in communities],
+        [f"{community.number}. {community.title}" for community in communities],
         [row.organisation.name for row in rows],
         cell_at,
         cell_width=44,

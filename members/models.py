@@ -30,6 +30,11 @@ class User(AbstractUser):
             return profile.display_name
         return self.get_full_name() or self.email.split("@")[0]
 
+    def __str__(self):
+        # Wherever a person is named without asking for display_name (forms, admin
+        # choosers): the generated username means nothing to anyone.
+        return self.display_name
+
 
 class OrganisationKind(models.TextChoices):
     PUBLIC_LIBRARY = "openbare-bibliotheek", _("Public library")

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from communities import permissions
+from cop_platform.errors import COORDINATORS_ONLY
 from cop_platform.sanitize import plain_to_html
 from cop_platform.view_helpers import login_or_forbid
 from members import exports, personal_data, selftest
@@ -341,7 +342,9 @@ def _network(request, *, paginate=True):
 
 
 def network(request):
-    if response := login_or_forbid(request, permissions.can_view_network(request.user)):
+    if response := login_or_forbid(
+        request, permissions.can_view_network(request.user), who_may=COORDINATORS_ONLY
+    ):
         return response
     form, result = _network(request)
     query = request.GET.copy()
@@ -354,7 +357,9 @@ def network(request):
 
 
 def network_export(request, fmt: str):
-    if response := login_or_forbid(request, permissions.can_view_network(request.user)):
+    if response := login_or_forbid(
+        request, permissions.can_view_network(request.user), who_may=COORDINATORS_ONLY
+    ):
         return response
     _form, result = _network(request, paginate=False)
     header, rows = exports.network_table(result)
@@ -364,7 +369,9 @@ def network_export(request, fmt: str):
 
 
 def managers(request):
-    if response := login_or_forbid(request, permissions.can_manage_managers(request.user)):
+    if response := login_or_forbid(
+        request, permissions.can_manage_managers(request.user), who_may=COORDINATORS_ONLY
+    ):
         return response
     form = ManagerAppointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -396,7 +403,9 @@ def managers(request):
 
 
 def managership_end(request, managership_id: int):
-    if response := login_or_forbid(request, permissions.can_manage_managers(request.user)):
+    if response := login_or_forbid(
+        request, permissions.can_manage_managers(request.user), who_may=COORDINATORS_ONLY
+    ):
         return response
     managership = get_object_or_404(
         Managership.objects.select_related("user__profile", "organisation"), pk=managership_id

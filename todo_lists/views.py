@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from communities import permissions
 from communities.selectors import community_tags
+from cop_platform.errors import moderators_and_coordinators
 from cop_platform.ratelimits import limit_exceeded
 from cop_platform.view_helpers import add_validation_errors, login_or_forbid
 from todo_lists import selectors
@@ -117,7 +118,11 @@ def overview_feed(request):
 
 
 def todo_add(request, community):
-    if response := login_or_forbid(request, permissions.can_curate_todo(request.user, community)):
+    if response := login_or_forbid(
+        request,
+        permissions.can_curate_todo(request.user, community),
+        who_may=moderators_and_coordinators(community),
+    ):
         return response
     owners = selectors.owner_choices(community)
     form = TodoItemForm(request.POST or None, owners=owners, initial={"status": Status.PLANNED})
@@ -140,7 +145,11 @@ def todo_add(request, community):
 
 
 def todo_edit(request, community, item_id):
-    if response := login_or_forbid(request, permissions.can_curate_todo(request.user, community)):
+    if response := login_or_forbid(
+        request,
+        permissions.can_curate_todo(request.user, community),
+        who_may=moderators_and_coordinators(community),
+    ):
         return response
     item = selectors.todo_item_get(community, item_id)
     initial = {
@@ -172,7 +181,11 @@ def todo_edit(request, community, item_id):
 
 def todo_move(request, community, item_id):
     """POST only: up, down, first, last, or to a numbered position."""
-    if response := login_or_forbid(request, permissions.can_curate_todo(request.user, community)):
+    if response := login_or_forbid(
+        request,
+        permissions.can_curate_todo(request.user, community),
+        who_may=moderators_and_coordinators(community),
+    ):
         return response
     list_url = community.subpage_url("todo_list")
     item = selectors.todo_item_get(community, item_id)
@@ -204,7 +217,11 @@ def todo_move(request, community, item_id):
 
 def todo_close(request, community, item_id):
     """Confirm, then close an item as done or dropped."""
-    if response := login_or_forbid(request, permissions.can_curate_todo(request.user, community)):
+    if response := login_or_forbid(
+        request,
+        permissions.can_curate_todo(request.user, community),
+        who_may=moderators_and_coordinators(community),
+    ):
         return response
     item = selectors.todo_item_get(community, item_id)
     form = CloseForm(request.POST or None)
@@ -311,7 +328,11 @@ def todo_propose(request, community):
 
 def todo_proposals(request, community):
     """The curators' queue of pending proposals."""
-    if response := login_or_forbid(request, permissions.can_curate_todo(request.user, community)):
+    if response := login_or_forbid(
+        request,
+        permissions.can_curate_todo(request.user, community),
+        who_may=moderators_and_coordinators(community),
+    ):
         return response
     return TemplateResponse(
         request,
@@ -328,7 +349,11 @@ def todo_proposals(request, community):
 
 def todo_decide(request, community, proposal_id):
     """POST only: accept (choosing the phase) or decline (with a reason)."""
-    if response := login_or_forbid(request, permissions.can_curate_todo(request.user, community)):
+    if response := login_or_forbid(
+        request,
+        permissions.can_curate_todo(request.user, community),
+        who_may=moderators_and_coordinators(community),
+    ):
         return response
     queue_url = community.subpage_url("todo_proposals")
     if request.method != "POST":

@@ -22,6 +22,7 @@ from communities.selectors import (
 )
 from communities.services import memberships as membership_services
 from communities.services import moderators as moderator_services
+from cop_platform.errors import COORDINATORS_ONLY, moderators_and_coordinators
 from cop_platform.view_helpers import login_or_forbid
 
 MEMBERS_PER_PAGE = 50
@@ -30,7 +31,9 @@ MEMBERS_PER_PAGE = 50
 def moderation(request, community):
     """The moderator's page: application queue, decisions, balance and matches."""
     if response := login_or_forbid(
-        request, permissions.can_decide_applications(request.user, community)
+        request,
+        permissions.can_decide_applications(request.user, community),
+        who_may=moderators_and_coordinators(community),
     ):
         return response
     queue = list(application_queue(community))
@@ -51,7 +54,9 @@ def moderation(request, community):
 def decide(request, community, membership_id):
     """POST only: accept, decline (with reason) or ask (with question)."""
     if response := login_or_forbid(
-        request, permissions.can_decide_applications(request.user, community)
+        request,
+        permissions.can_decide_applications(request.user, community),
+        who_may=moderators_and_coordinators(community),
     ):
         return response
     if request.method != "POST":
@@ -96,7 +101,9 @@ def decide(request, community, membership_id):
 def end_membership(request, community, membership_id):
     """Confirm, with a reason, then end someone's membership."""
     if response := login_or_forbid(
-        request, permissions.can_decide_applications(request.user, community)
+        request,
+        permissions.can_decide_applications(request.user, community),
+        who_may=moderators_and_coordinators(community),
     ):
         return response
     membership = get_object_or_404(
@@ -152,7 +159,9 @@ def moderators(request, community):
     """Terms of moderatorship: coordinators appoint and end; a moderator hands over."""
     may_manage = permissions.can_manage_moderators(request.user, community)
     may_hand_over = permissions.can_hand_over(request.user, community)
-    if response := login_or_forbid(request, may_manage or may_hand_over):
+    if response := login_or_forbid(
+        request, may_manage or may_hand_over, who_may=moderators_and_coordinators(community)
+    ):
         return response
     appoint_form = AppointForm(community=community) if may_manage else None
     hand_over_form = (
@@ -205,7 +214,9 @@ def moderators(request, community):
 def end_moderatorship(request, community, term_id):
     """Confirm, then end a term today (coordinators)."""
     if response := login_or_forbid(
-        request, permissions.can_manage_moderators(request.user, community)
+        request,
+        permissions.can_manage_moderators(request.user, community),
+        who_may=COORDINATORS_ONLY,
     ):
         return response
     term = get_object_or_404(
@@ -230,7 +241,9 @@ def end_moderatorship(request, community, term_id):
 
 def moderation_overview(request):
     """Coordinators: communities that have, or soon will have, no moderator."""
-    if response := login_or_forbid(request, permissions.can_view_moderation_overview(request.user)):
+    if response := login_or_forbid(
+        request, permissions.can_view_moderation_overview(request.user), who_may=COORDINATORS_ONLY
+    ):
         return response
     return TemplateResponse(
         request,

@@ -178,6 +178,7 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "members.adapters.user_display"
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Abuse limits, spelled out so they cannot change silently with an allauth upgrade
 # (the values are allauth 65's defaults; actions not listed keep allauth's own).
@@ -198,9 +199,15 @@ ACCOUNT_RATE_LIMITS = {
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Communities of practice"
+# The address people reach the site at (scheme, host, port if any). Every link in
+# an e-mail is built on it (cop_platform/mail.absolute_url, allauth's mails through
+# members/adapters.py), whatever host a request came in on: docs/deploy.md.
 WAGTAILADMIN_BASE_URL = env("BASE_URL", default="http://127.0.0.1:8000")
-# The admin logs in through allauth, so its rate limits apply there too.
-WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+# The admin logs in through allauth, so its rate limits apply there too: Wagtail
+# sends people it refuses to /admin/login/, which forwards visitors to allauth's
+# login and answers a logged-in member without admin access with the 403 page
+# (cop_platform/errors.py; the login page would send them back to /admin/).
+WAGTAILADMIN_LOGIN_URL = "/admin/login/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}  # nosec B105  # a switch, no password
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
@@ -245,6 +252,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# The site's own error page for a refused form (cop_platform/errors.py).
+CSRF_FAILURE_VIEW = "cop_platform.errors.csrf_failure"
 
 # Per-user limits for writes (cop_platform/ratelimits.py), "count/period".
 RATE_LIMITS = {

@@ -1,6 +1,10 @@
 // Progressive enhancement for the to-do list's move buttons (the list works
 // without it): after a move reloads the page, put the keyboard focus back on
-// the same control of the moved item, so a moderator can press "Up" again.
+// the same control of the moved item, so a moderator can press "Up" again, and
+// have screen readers say the outcome ("… is now number 2"). The message shown
+// above the page is not read out: a live region speaks only about changes, and
+// on a freshly loaded page nothing changed; so it is copied into the list's
+// own (empty) status region once the focus has settled.
 (function () {
   "use strict";
   var KEY = "todo-move-focus";
@@ -29,7 +33,14 @@
   if (!target) return;
   // After the browser has scrolled to the #item-N fragment: that step would
   // otherwise take the focus away again.
+  var status = document.querySelector("[data-todo-status]");
+  var message = document.querySelector(".messages .message");
   window.addEventListener("load", function () {
-    window.setTimeout(function () { target.focus(); }, 0);
+    window.setTimeout(function () {
+      target.focus();
+      if (status && message) {
+        window.setTimeout(function () { status.textContent = message.textContent.trim(); }, 300);
+      }
+    }, 0);
   });
 })();

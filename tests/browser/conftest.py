@@ -42,3 +42,14 @@ def site(live_server, communities):
     `communities` runs inside this test's transactional database, so the server
     sees it."""
     return live_server.url
+
+
+@pytest.fixture
+def people_and_pages(site, communities):
+    """One small network with someone in every role, everything through the real
+    services, and the site's page types (one page of every distinct template a
+    person can reach) for the accessibility and layout walks: see
+    tests/browser/site_pages.py."""
+    from tests.browser.site_pages import build
+
+    return build(communities)

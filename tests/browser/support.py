@@ -12,6 +12,9 @@ from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 # The rule sets of WCAG 2.0 and 2.1, levels A and AA (axe-core's tags).
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Plus axe's best practices: heading order, every part of the page in a landmark,
+# one <main>; what a screen-reader user navigates by.
+WCAG_21_AA_AND_BEST_PRACTICE = [*WCAG_21_AA, "best-practice"]
 _AXE = Axe()  # reads the bundled axe-core script once
 
 
@@ -48,13 +51,13 @@ def log_in(page: Page, site: str, user, next_path: str) -> None:
     expect(page).to_have_url(site + next_path)
 
 
-def accessibility_report(page: Page) -> str:
-    """axe-core's WCAG 2.1 A/AA violations on the page as it is now, as a readable
-    report (rule, impact, help link, every offending element with axe's advice);
-    empty when there are none."""
+def accessibility_report(page: Page, tags: list[str] = WCAG_21_AA) -> str:
+    """axe-core's violations of the rules with `tags` (default WCAG 2.1 A/AA) on the
+    page as it is now, as a readable report (rule, impact, help link, every
+    offending element with axe's advice); empty when there are none."""
     results = _AXE.run(
         page,
-        options={"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]},
+        options={"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations"]},
     )
     if results.violations_count == 0:
         return ""

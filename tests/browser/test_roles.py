@@ -60,6 +60,7 @@ def cast(site, communities):
 def test_a_manager_reviews_coverage_and_fills_a_gap(browser: Browser, site, cast):
     page = browser.new_context().new_page()
     log_in(page, site, cast["manager"], "/")
+    page.locator(".account-menu__toggle").click()  # the account menu in the header
     page.get_by_role("link", name=re.compile(r"^(Dekking|Coverage)$")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bibliotheek Eemland")
     table = page.locator("table.coverage-table")
@@ -81,6 +82,7 @@ def test_a_manager_reviews_coverage_and_fills_a_gap(browser: Browser, site, cast
 def test_a_member_takes_the_self_test_and_shares_it(browser: Browser, site, cast):
     page = browser.new_context().new_page()
     log_in(page, site, cast["member"], "/")
+    page.locator(".account-menu__toggle").click()  # the account menu in the header
     page.get_by_role("link", name=re.compile(r"^(Zelftest|Self-test)$")).click()
     page.get_by_role("link", name=re.compile(r"^(Doe de zelftest|Take the self-test)$")).click()
     for index, statement in enumerate(STATEMENT_TEXT.values()):

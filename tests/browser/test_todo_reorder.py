@@ -62,6 +62,10 @@ def test_a_moderator_reorders_with_the_keyboard(browser: Browser, site, cast):
         page.keyboard.press("Enter")
         expect(page.locator(".todo-item__title").first).to_have_text("Bravo")
         expect(page.locator(f"#item-{items['Alfa'].pk} [data-move=down]")).to_be_focused()
+        # Screen readers hear the outcome: it arrives in a live region after the reload.
+        expect(page.locator("[data-todo-status][aria-live=polite]")).to_have_text(
+            "“Alfa” is nu nummer 2."
+        )
         page.keyboard.press("Enter")
         expect(page.locator(".todo-item__title").nth(2)).to_have_text("Alfa")
         assert titles(page) == ["Bravo", "Charlie", "Alfa", "Delta"]

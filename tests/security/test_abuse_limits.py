@@ -125,10 +125,12 @@ def test_the_admin_login_is_the_throttled_login(client, person, account_limits, 
 
     for n in range(5):
         _log_in(client, person.email, f"guess-{n}", ip="192.0.2.1")
-    admin = client.get("/admin/", REMOTE_ADDR="192.0.2.2")
-    assert admin.status_code == 302
+    # /admin/ → /admin/login/ → the site's login form.
+    admin = client.get("/admin/", REMOTE_ADDR="192.0.2.2", follow=True)
+    login_url = admin.redirect_chain[-1][0]
+    assert login_url == f"{LOGIN}?next=/admin/"
     response = client.post(
-        admin["Location"],
+        login_url,
         {"login": person.email, "password": DEFAULT_PASSWORD},
         REMOTE_ADDR="192.0.2.2",
     )

@@ -58,6 +58,18 @@ def test_the_item_page_shows_the_sanitised_description(community, items):
     assert "<strong>punt 1</strong>" in response.content.decode()
 
 
+def test_an_open_item_says_its_place_and_a_closed_one_does_not(community, items, moderator):
+    todo_item_close(actor=moderator, item=items[0], status=Status.DONE)
+    client = client_for()
+
+    open_page = main_text(client.get(subpage_url(community, "todo_item", items[1].pk)))
+    closed_page = main_text(client.get(subpage_url(community, "todo_item", items[0].pk)))
+
+    assert "Nummer 2 op de lijst" in open_page
+    assert "op de lijst" not in closed_page
+    assert "Afgerond" in closed_page
+
+
 def test_an_item_of_another_community_is_not_found_here(community, other_community, items):
     assert (
         client_for().get(subpage_url(other_community, "todo_item", items[0].pk)).status_code == 404
