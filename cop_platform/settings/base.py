@@ -192,7 +192,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 
 # Wagtail
-WAGTAIL_SITE_NAME = "Communities of practice"
+WAGTAIL_SITE_NAME = "Bibliotheekcommunities"
 WAGTAILADMIN_BASE_URL = env("BASE_URL", default="http://127.0.0.1:8000")
 # The admin logs in through allauth, so its rate limits apply there too.
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
