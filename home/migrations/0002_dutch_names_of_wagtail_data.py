@@ -56,9 +56,15 @@ def rename(apps, forwards):
 
 
 class Migration(migrations.Migration):
+    # After every Wagtail migration that finds the groups by their English name to
+    # give them permissions (admin access, documents, images): renaming earlier
+    # would leave "Redacteuren" without access to the admin.
     dependencies = [
         ("home", "0001_initial"),
         ("wagtailcore", "0098_apitoken"),
+        ("wagtailadmin", "0006_formstate"),
+        ("wagtaildocs", "0014_alter_document_file_size"),
+        ("wagtailimages", "0027_image_description"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 

@@ -85,7 +85,7 @@ def test_the_header_counts_unread_mentions(member, other_member, thread, communi
 
     link = header_notifications(client.get("/"))
     assert link.select_one(".count-badge [aria-hidden]").get_text() == "2"
-    assert link.select_one(".visually-hidden").get_text() == "(2 ongelezen)"
+    assert link.select_one(".visually-hidden").get_text(strip=True) == "(2 ongelezen)"
     assert " ".join(link.get_text(" ").split()) == "Meldingen 2 (2 ongelezen)"
 
     post_form(client, reverse("forum:notifications"), {})  # mark all as read
@@ -341,3 +341,13 @@ def test_forum_results_in_the_site_search_need_a_login(
     assert "prentenboeken in groep 1" in shown_text(posts)
     anonymous = client.get("/zoeken/", {"q": "Voorleesprojecten"})
     assert soup(anonymous).select_one(".forum-search-results") is None
+
+
+def test_the_beginning_of_a_title_word_and_the_facets_apply_to_forum_results(member, thread):
+    def forum_links(**params):
+        response = client_for(member).get("/zoeken/", params)
+        return [a.get_text(strip=True) for a in soup(response).select(".forum-search-results a")]
+
+    assert forum_links(q="Voorlees") == ["Voorleesprojecten op school"]  # community 1: youth
+    assert forum_links(q="Voorlees", priority="jeugd-onderwijs") == ["Voorleesprojecten op school"]
+    assert forum_links(q="Voorlees", priority="participatie") == []
