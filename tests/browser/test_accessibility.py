@@ -106,6 +106,7 @@ def world(site, communities):
             Checked("login", "visitor", "/accounts/login/"),
             Checked("signup", "visitor", "/accounts/signup/"),
             Checked("join form", "member", first.url + "aanmelden/"),
+            Checked("forum for a visitor", "visitor", f"{second.url}forum/"),
             Checked("forum thread", "member", f"{second.url}forum/{thread.pk}/"),
             Checked("self-test", "member", "/zelftest/invullen/"),
             Checked("self-test result", "member", f"/zelftest/{result.pk}/"),
