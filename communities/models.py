@@ -161,6 +161,7 @@ class CommunityPage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from communities import permissions
+        from communities.forum.selectors import thread_count
         from communities.selectors import community_people, own_membership
         from todo_lists.selectors import todo_preview
 
@@ -177,6 +178,7 @@ class CommunityPage(RoutablePageMixin, Page):
             can_manage_moderators=permissions.can_manage_moderators(user, self)
             or permissions.can_hand_over(user, self),
             todo_preview=todo_preview(self),
+            forum_thread_count=thread_count(self),
         )
         return context
 

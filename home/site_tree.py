@@ -18,6 +18,10 @@ HOME_INTRO = (
     "breng wat je kunt.</p>"
 )
 INDEX_INTRO = "<p>Alle communities van de innovatieagenda, per prioriteit.</p>"
+# Data, not catalogue strings: Dutch, the language of the site and its editors
+# (migration home 0002 gave existing trees the same names).
+ROOT_TITLE = "Alle pagina's"
+SITE_NAME = "Bibliotheekcommunities"
 
 
 @transaction.atomic
@@ -31,7 +35,7 @@ def ensure_site_tree(*, hostname: str = "localhost", port: int = 80) -> Communit
     )
     root = Page.get_first_root_node()
     if root is None:
-        root = Page.add_root(title="Root", slug="root")
+        root = Page.add_root(title=ROOT_TITLE, slug="root")
 
     home = HomePage.objects.first()
     if home is None:
@@ -40,7 +44,7 @@ def ensure_site_tree(*, hostname: str = "localhost", port: int = 80) -> Communit
         for page in root.get_children().filter(slug="home").specific():
             if type(page) is Page:
                 page.delete()
-        home = HomePage(title="Communities of practice", slug="home", intro=HOME_INTRO)
+        home = HomePage(title=SITE_NAME, slug="home", intro=HOME_INTRO)
         root.add_child(instance=home)
         home.save_revision().publish()
 
@@ -51,7 +55,7 @@ def ensure_site_tree(*, hostname: str = "localhost", port: int = 80) -> Communit
             port=port,
             root_page=home,
             is_default_site=True,
-            site_name="Bibliotheekcommunities",
+            site_name=SITE_NAME,
         )
     elif site.root_page_id != home.pk:
         site.root_page = home

@@ -20,7 +20,9 @@ from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from communities import permissions
 from communities.models import CommunityPage, CommunityStatus, Membership, MembershipState
@@ -333,7 +335,13 @@ def _row_warnings(row: CommunityRow) -> list[CoverageWarning]:
             CoverageWarning(
                 GAP,
                 community,
-                _("Nobody holds the role(s) %(roles)s.") % {"roles": ", ".join(gaps)},
+                ngettext(
+                    "Nobody holds the role of %(roles)s.",
+                    "Nobody holds the roles of %(roles)s.",
+                    len(gaps),
+                )
+                # Mid-sentence, so lower case: "de rollen van bouwer en aanjager".
+                % {"roles": get_text_list([label.lower() for label in gaps], _("and"))},
             )
         )
     if row.overstaffed:

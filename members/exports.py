@@ -1,5 +1,12 @@
 """CSV and XLSX exports of the coverage views.
 
+A spreadsheet reads a CSV file with the list separator and decimal sign of the
+computer's regional settings. Dutch Excel expects a semicolon and a decimal comma
+(a comma-separated file lands in one column), so the CSV follows the language of
+the page it is downloaded from: the Dutch site writes for Dutch Excel (";" and
+"4,5"), the English site (/en/) the international convention ("," and "4.5").
+Both are UTF-8 with a byte-order mark, which Excel needs to read accents.
+
 A cell whose text starts with =, +, -, @, a tab or a carriage return would be
 read as a formula by a spreadsheet. Such text is written as text: in CSV with a
 leading apostrophe (the convention spreadsheets honour), in XLSX as an explicit
@@ -11,6 +18,7 @@ import io
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -22,21 +30,32 @@ def _is_risky(value) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
-def csv_safe(value):
+# (list separator, decimal sign) per language of the site.
+CSV_DIALECTS = {"nl": (";", ","), "en": (",", ".")}
+
+
+def csv_dialect(language: str | None = None) -> tuple[str, str]:
+    """The list separator and decimal sign for the (current) language."""
+    return CSV_DIALECTS.get((language or get_language() or "nl")[:2], CSV_DIALECTS["nl"])
+
+
+def csv_safe(value, decimal_sign: str = "."):
     if value is None:
         return ""
+    if isinstance(value, Decimal | float):
+        return str(value).replace(".", decimal_sign)
     if _is_risky(value):
         return "'" + value
     return value
 
 
-def to_csv(header: list[str], rows: list[list]) -> bytes:
+def to_csv(header: list[str], rows: list[list], *, language: str | None = None) -> bytes:
+    separator, decimal_sign = csv_dialect(language)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=separator)
     writer.writerow([csv_safe(h) for h in header])
     for row in rows:
-        writer.writerow([csv_safe(value) for value in row])
-    # A byte-order mark so that spreadsheets open the UTF-8 file with the right accents.
+        writer.writerow([csv_safe(value, decimal_sign) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -8,6 +8,16 @@ from wagtail.search import index
 from communities.ownership import CommunityOwned
 from communities.terms import DatedQuerySet, Role
 
+# How the platform names a person whose account is gone: erased by themselves (the
+# row stays, see User.erased_at) or detached from what they wrote (author set to
+# None, as the forum does on erasure). One label, on every page and in every e-mail.
+REMOVED_MEMBER = _("removed member")
+
+
+def name_of(user) -> str:
+    """The name to show for the author, owner or actor `user`, who may be gone (None)."""
+    return user.display_name if user is not None else str(REMOVED_MEMBER)
+
 
 class User(AbstractUser):
     """The platform's user. People log in with their e-mail address (allauth);
@@ -24,7 +34,7 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         if self.erased_at is not None:
-            return str(_("removed member"))
+            return str(REMOVED_MEMBER)
         profile = getattr(self, "profile", None)
         if profile is not None and profile.display_name:
             return profile.display_name

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from communities import permissions
+from members.models import name_of
 
 
 def forum_url(community, name: str = "forum", *args) -> str:
@@ -112,7 +113,7 @@ def search_rows(*, user, query: str, communities=None) -> dict:
         {
             "title": post.thread.title,
             "community": post.thread.community.title,
-            "author": post.author.display_name if post.author else None,
+            "author": name_of(post.author),
             "excerpt": post.body_source,
             "url": forum_url(post.thread.community, "forum_thread", post.thread_id)
             + f"bericht/{post.pk}/",

@@ -35,6 +35,12 @@ def threads_of(community, *, user=None):
     return threads
 
 
+def thread_count(community) -> int:
+    """How many threads the community's forum has (hidden posts do not hide a
+    thread). One query."""
+    return Thread.objects.filter(community=community).count()
+
+
 def thread_is_unread(thread) -> bool:
     """For a thread from `threads_of(..., user=...)`: is there a visible post the
     user has not seen?"""

@@ -29,6 +29,7 @@ from communities.forum.models import (
 from communities.models import CommunityPage
 from cop_platform.mail import absolute_url, send_mail_on_commit
 from cop_platform.sanitize import clean_text, link_mentions, markdown_to_html, mentioned_names
+from members.models import name_of
 
 BODY_LIMIT = 20_000
 TITLE_LIMIT = 200
@@ -74,7 +75,7 @@ def _thread_email_context(thread, post=None) -> dict:
         context.update(
             post=post,
             post_url=f"{thread_url}bericht/{post.pk}/",
-            author_name=post.author.display_name if post.author else _("Former member"),
+            author_name=name_of(post.author),
         )
     return context
 
@@ -344,7 +345,7 @@ def notifications_mark_read(*, actor) -> int:
 @transaction.atomic
 def forum_anonymise_author(*, user) -> dict[str, int]:
     """Erasure: keep the person's posts and threads for the conversation, but detach
-    them (shown as "Former member"), and drop what only concerned them (follows,
+    them (shown as "removed member"), and drop what only concerned them (follows,
     read markers, notifications). Returns what changed, by kind."""
     counts = {
         "posts": Post.objects.filter(author=user).update(author=None),

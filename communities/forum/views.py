@@ -52,10 +52,26 @@ def _rate_limited(request, form) -> bool:
     return False
 
 
+def _login_to_read(request, community):
+    """For anonymous visitors, instead of a silent redirect to the login form: a page
+    saying that the forum exists, how many threads it has, and that logging in lets
+    them read along (the whole network may), with a login link that brings them back.
+    None for logged-in people (then the view asks permissions as usual)."""
+    if request.user.is_authenticated:
+        return None
+    return TemplateResponse(
+        request,
+        "forum/login_to_read.html",
+        {"page": community, "thread_count": selectors.thread_count(community)},
+    )
+
+
 def forum_index(request, community):
     """The thread list: pinned first, then by last activity, with reply counts and
     unread markers."""
-    if response := login_or_forbid(request):
+    if response := _login_to_read(request, community):
+        return response
+    if response := login_or_forbid(request, permissions.can_read_forum(request.user, community)):
         return response
     user = request.user
     page_obj = Paginator(selectors.threads_of(community, user=user), THREADS_PER_PAGE).get_page(
@@ -117,7 +133,9 @@ def new_thread(request, community):
 
 def thread_page(request, community, thread_id):
     """A thread with its posts, paginated; replying, following and moderating."""
-    if response := login_or_forbid(request):
+    if response := _login_to_read(request, community):
+        return response
+    if response := login_or_forbid(request, permissions.can_read_forum(request.user, community)):
         return response
     thread, moved = _thread_here(request, community, thread_id)
     if moved is not None:
@@ -223,7 +241,9 @@ def _post_here(request, community, thread_id, post_id):
 
 def post_permalink(request, community, thread_id, post_id):
     """Redirect to the page of the thread that shows this post."""
-    if response := login_or_forbid(request):
+    if response := _login_to_read(request, community):
+        return response
+    if response := login_or_forbid(request, permissions.can_read_forum(request.user, community)):
         return response
     thread, post, moved = _post_here(request, community, thread_id, post_id)
     if moved is not None:

@@ -198,7 +198,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 
 # Wagtail
-WAGTAIL_SITE_NAME = "Communities of practice"
+WAGTAIL_SITE_NAME = "Bibliotheekcommunities"
 # The address people reach the site at (scheme, host, port if any). Every link in
 # an e-mail is built on it (cop_platform/mail.absolute_url, allauth's mails through
 # members/adapters.py), whatever host a request came in on: docs/deploy.md.

@@ -22,6 +22,7 @@ from wagtail.images.models import Image
 from wagtail.models import Collection
 
 from communities.models import CommunityPage
+from cop_platform.wording import EDITORS_GROUP
 from members.models import Organisation, OrganisationKind, Province
 from tests.browser.support import person
 
@@ -76,9 +77,9 @@ def admin_world(site, communities):
     superuser = person("Sam Superuser", is_superuser=True, is_staff=True)
     # Live-server tests flush what Wagtail's migrations made: the editors' group
     # and the root collection that images and documents go into.
-    editors, _ = Group.objects.get_or_create(name="Editors")
+    editors, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
     if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
+        Collection.add_root(name="Algemeen")
     editor = person("Eddie Editor", is_staff=True)
     editor.groups.add(editors)
     community = communities[0]

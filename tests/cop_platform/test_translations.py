@@ -5,6 +5,7 @@ A missing translation shows up as English text on a Dutch page; a stale .mo
 """
 
 import gettext
+import re
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -42,3 +43,23 @@ def test_compiled_catalogue_matches_the_po_file():
             assert compiled.pgettext(message.context, message.id) == message.string, message.id
         else:
             assert compiled.gettext(message.id) == message.string, message.id
+
+
+def _dutch_strings():
+    for message in _po():
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in strings:
+            yield message.id, text
+
+
+def test_one_dutch_term_for_the_to_do_list():
+    """ "Actielijst" and "actiepunt", never "to-do-lijst", "to-do-items" or "takenlijst"."""
+    other_terms = re.compile(r"to-?do|takenlijst", re.IGNORECASE)
+    assert [(mid, text) for mid, text in _dutch_strings() if other_terms.search(text)] == []
+
+
+def test_the_dutch_catalogue_says_je_not_u():
+    formal = re.compile(r"\b(u|uw|a\.u\.b)\b(?!/)", re.IGNORECASE)  # "u/wk" is "uur per week"
+    assert [(mid, text) for mid, text in _dutch_strings() if formal.search(text)] == []

@@ -1,11 +1,16 @@
 """The forum pages per role, with CSRF enforced (tests/views_support.py)."""
 
+from urllib.parse import quote
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
 
 from communities.forum.models import Follow, Post, Thread
+from communities.forum.services import post_create
 from tests.views_support import (
     client_for,
-    login_redirect_target,
+    main_text,
     post_form,
     soup,
     subpage_url,
@@ -22,16 +27,85 @@ def shown_text(response) -> str:
     return " ".join(main.get_text(" ").split())
 
 
-def test_reading_needs_a_login(client, thread, community):
+def test_an_anonymous_visitor_is_told_how_to_read_along(client, thread, community):
+    """No silent redirect: the forum's pages say that the forum exists, how many
+    threads it has, and link to the login with the way back (issue 13, item 9)."""
     for url in (
         subpage_url(community, "forum"),
         subpage_url(community, "forum_thread", thread.pk),
-        f"/forum/draad/{thread.pk}/berichten/",
+        subpage_url(community, "forum_post", thread.pk, thread.posts.get().pk),
     ):
         response = client.get(url)
-        assert response.status_code in (302, 403)
-        if response.status_code == 302:
-            assert login_redirect_target(response) == url
+        assert response.status_code == 200
+        page = soup(response)
+        assert page.h1.get_text(strip=True) == f"Forum van {community.title}"
+        assert "Het forum heeft 1 draad." in main_text(response)
+        login = page.select_one("main a.button")
+        assert login.get_text(strip=True) == "Log in om mee te lezen"
+        assert login["href"] == f"{reverse('account_login')}?next={quote(url)}"
+        # Nothing of the conversation itself.
+        assert "Voorleesprojecten op school" not in main_text(response)
+        assert "voorlezen" not in main_text(response)
+    # The JSON endpoint for scripts stays a plain refusal.
+    assert client.get(f"/forum/draad/{thread.pk}/berichten/").status_code in (302, 403, 404)
+
+
+def test_the_community_page_shows_visitors_the_forum(client, thread, community):
+    response = client.get(community.url)
+    section = soup(response).select_one("section.community-forum")
+    assert section.h2.get_text(strip=True) == "Forum"
+    text = " ".join(section.get_text(" ").split())
+    assert "Het forum heeft 1 draad." in text
+    assert "Iedereen uit het bibliotheeknetwerk kan meelezen na het inloggen" in text
+    login = section.select_one("a.button")
+    assert login.get_text(strip=True) == "Log in om mee te lezen"
+    forum = subpage_url(community, "forum")
+    assert login["href"] == f"{reverse('account_login')}?next={quote(forum)}"
+
+
+def test_a_logged_in_person_gets_the_forum_link_and_its_size(outsider, thread, community):
+    section = soup(client_for(outsider).get(community.url)).select_one("section.community-forum")
+    assert "Het forum heeft 1 draad." in section.get_text(" ")
+    assert section.select_one("a.button") is None
+    assert section.select_one("a")["href"] == subpage_url(community, "forum")
+
+
+def header_notifications(response):
+    return soup(response).select_one("header .notifications-indicator a")
+
+
+def test_the_header_counts_unread_mentions(member, other_member, thread, community):
+    client = client_for(other_member)
+    link = header_notifications(client.get("/"))
+    assert link["href"] == reverse("forum:notifications")
+    assert link.get_text(" ", strip=True) == "Meldingen"  # nothing unread: no number
+
+    post_create(actor=member, thread=thread, body="Wat vind jij, @Daan Jansen?")
+    post_create(actor=member, thread=thread, body="En dit, @Daan Jansen?")
+
+    link = header_notifications(client.get("/"))
+    assert link.select_one(".count-badge [aria-hidden]").get_text() == "2"
+    assert link.select_one(".visually-hidden").get_text(strip=True) == "(2 ongelezen)"
+    assert " ".join(link.get_text(" ").split()) == "Meldingen 2 (2 ongelezen)"
+
+    post_form(client, reverse("forum:notifications"), {})  # mark all as read
+    assert header_notifications(client.get("/")).select_one(".count-badge") is None
+
+
+def test_the_header_indicator_costs_one_query_and_none_for_visitors(
+    client, member, django_assert_num_queries
+):
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    template = Template('{% include "includes/notifications_indicator.html" %}')
+    request = RequestFactory().get("/")
+    with django_assert_num_queries(1):
+        request.user = member
+        assert "Meldingen" in template.render(Context({"user": member, "request": request}))
+    with django_assert_num_queries(0):
+        request.user = AnonymousUser()
+        assert template.render(Context({"user": request.user, "request": request})).strip() == ""
 
 
 def test_an_outsider_reads_but_cannot_post(outsider, thread, community):
@@ -267,3 +341,13 @@ def test_forum_results_in_the_site_search_need_a_login(
     assert "prentenboeken in groep 1" in shown_text(posts)
     anonymous = client.get("/zoeken/", {"q": "Voorleesprojecten"})
     assert soup(anonymous).select_one(".forum-search-results") is None
+
+
+def test_the_beginning_of_a_title_word_and_the_facets_apply_to_forum_results(member, thread):
+    def forum_links(**params):
+        response = client_for(member).get("/zoeken/", params)
+        return [a.get_text(strip=True) for a in soup(response).select(".forum-search-results a")]
+
+    assert forum_links(q="Voorlees") == ["Voorleesprojecten op school"]  # community 1: youth
+    assert forum_links(q="Voorlees", priority="jeugd-onderwijs") == ["Voorleesprojecten op school"]
+    assert forum_links(q="Voorlees", priority="participatie") == []

@@ -169,3 +169,20 @@ def test_query_counts_do_not_grow_with_the_data(
     assert network[3] == network[30]
     assert network["3 csv"] == network["30 csv"]
     assert coverage[3] == coverage[30]
+
+
+def test_gap_warnings_are_proper_dutch_for_one_role_and_for_several(crafted, organisation):
+    from django.utils import translation
+
+    with translation.override("nl"):
+        coverage = organisation_coverage(organisation)
+        gaps = {w.community.pk: w.text for w in coverage.warnings if w.kind == GAP}
+    assert gaps[crafted["community"].pk] == "Niemand heeft de rol van aanjager."
+    assert gaps[crafted["young"].pk] == "Niemand heeft de rollen van bouwer, verbinder en aanjager."
+    with translation.override("en"):
+        coverage = organisation_coverage(organisation)
+        gaps = {w.community.pk: w.text for w in coverage.warnings if w.kind == GAP}
+    assert gaps[crafted["community"].pk] == "Nobody holds the role of driver (aanjager)."
+    assert gaps[crafted["young"].pk] == (
+        "Nobody holds the roles of builder (bouwer), connector (verbinder) and driver (aanjager)."
+    )

@@ -2,9 +2,11 @@
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from members.exports import csv_safe, to_xlsx
@@ -13,8 +15,18 @@ from tests.views_support import client_for
 pytestmark = pytest.mark.django_db
 
 
-def csv_rows(response):
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+def csv_rows(response, *, separator=";"):
+    """The rows as Dutch Excel reads the file: UTF-8 only thanks to the byte-order
+    mark, columns split on the list separator ";" (the Dutch regional setting)."""
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    text = response.content.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+
+
+def dutch_number(text: str) -> Decimal:
+    """A cell as Dutch Excel reads a number: decimal comma, no thousands point."""
+    assert "." not in text, f"{text!r} would be read as text or as thousands"
+    return Decimal(text.replace(",", "."))
 
 
 def test_coverage_csv_lists_every_role_and_gap(crafted, organisation, manager):
@@ -31,6 +43,35 @@ def test_coverage_csv_lists_every_role_and_gap(crafted, organisation, manager):
     assert len(gaps) == 1 and "aanjager" in gaps[0][1].lower()
     anna = next(row for row in body if row[0] == community and row[2] == "Anna")
     assert anna[4] == '\'=HYPERLINK("x")'  # text, not a formula
+    assert anna[3] == "4,0" and dutch_number(anna[3]) == Decimal("4")
+
+
+def test_the_dutch_csv_opens_in_columns_in_dutch_excel(crafted, organisation, manager):
+    rows = csv_rows(
+        client_for(manager).get(reverse("members:coverage_csv", args=[organisation.pk]))
+    )
+    assert rows[0] == [
+        "Community",
+        "Rol",
+        "Persoon",
+        "Uren per week",
+        "Bijdrage",
+        "Past bij zelftest",
+        "Waarschuwingen",
+    ]
+    assert all(len(row) == 7 for row in rows)  # every line split into its seven columns
+    assert all(dutch_number(row[3]) >= 0 for row in rows[1:])
+
+
+def test_the_english_csv_is_comma_separated_with_decimal_points(crafted, organisation, manager):
+    with translation.override("en"):  # restores the language the request activates
+        url = reverse("members:coverage_csv", args=[organisation.pk])
+        assert url.startswith("/en/")
+        response = client_for(manager).get(url)
+    rows = csv_rows(response, separator=",")
+    assert rows[0][0] == "Community" and rows[0][3] == "Hours per week"
+    assert all(len(row) == 7 for row in rows)
+    anna = next(row for row in rows if row[2] == "Anna")
     assert anna[3] == "4.0"
 
 

@@ -154,7 +154,7 @@ def test_erasure_leaves_no_personal_data_and_keeps_others(subject, bystander, co
     assert tables_containing(KEEP) == before_keep
     user = get_user_model().objects.get(pk=subject.pk)
     assert not user.is_active and not user.has_usable_password()
-    assert user.display_name in ("verwijderd lid", "removed member")
+    assert user.display_name == "verwijderd lid"
     assert not EmailAddress.objects.filter(user=user).exists()
     assert not SelfTestResult.objects.filter(user=user).exists()
     assert not RoleAssignment.objects.filter(user=user).exists()
@@ -241,3 +241,27 @@ def test_with_a_successor_the_erase_button_is_back(person, organisation, appoint
 
     assert page.select_one("main form button[type=submit].button--danger") is not None
     assert page.select_one("main input[name=confirm][type=checkbox]") is not None
+
+def test_an_erased_member_has_one_name_on_forum_and_to_do_pages(
+    make_user, join, moderator, community
+):
+    """Forum posts lose their author on erasure, to-do comments keep the anonymised
+    row: both show the same label (members.models.REMOVED_MEMBER)."""
+    from communities.forum.services import thread_create
+    from tests.views_support import soup, subpage_url
+    from todo_lists.services import todo_comment_add, todo_item_create
+
+    leaver = make_user(name="Lotte Weg")
+    join(leaver, community)
+    thread = thread_create(actor=leaver, community=community, title="Vraag", body="Wie weet dit?")
+    item = todo_item_create(actor=moderator, community=community, title="Leesplan")
+    todo_comment_add(actor=leaver, item=item, body="Ik help mee.")
+    account_erase(actor=leaver)
+
+    client = client_for(moderator)
+    forum = soup(client.get(subpage_url(community, "forum")))
+    post = soup(client.get(subpage_url(community, "forum_thread", thread.pk)))
+    todo = soup(client.get(subpage_url(community, "todo_item", item.pk)))
+    assert forum.select_one(".thread-row__meta span").get_text(strip=True) == "verwijderd lid"
+    assert post.select_one(".post__author").get_text(strip=True) == "verwijderd lid"
+    assert todo.select_one(".todo-comment__meta strong").get_text(strip=True) == "verwijderd lid"

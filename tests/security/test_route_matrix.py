@@ -8,6 +8,8 @@ on state-changing routes, for a CSRF-valid POST:
 - "allow": 2xx, a redirect to anything but the login page, or (POST) a 400: let
   in, and the empty form refused;
 - "login": a redirect to the allauth login page;
+- "login page": a page that tells the visitor what is behind the login and links to
+  it (the forums for anonymous visitors, issue 13 item 9), showing none of the content;
 - "deny": 403 or 404, or Wagtail's "permission denied" redirect to its dashboard;
 - "skip": not requested (see the comment at the entry).
 
@@ -47,6 +49,7 @@ from communities.services.memberships import membership_accept, membership_apply
 from communities.services.moderators import moderator_appoint
 from cop_platform.asgi import application
 from cop_platform.routing import websocket_urlpatterns
+from cop_platform.wording import EDITORS_GROUP
 from members.models import Managership, Organisation, OrganisationKind, Province
 from members.services import profile_update
 from members.services.agreements import agreement_record
@@ -210,11 +213,13 @@ ROUTES: dict[str, dict[str, dict]] = {
     "community:te-doen/<int:item_id>/verplaatsen/": get_post(only(CURATORS)),
     "community:te-doen/<int:item_id>/afsluiten/": get_post(only(CURATORS)),
     "community:te-doen/<int:item_id>/reageren/": get_post(logged_in()),
-    "community:forum/": get(logged_in()),
+    "community:forum/": get(only(ROLES, anonymous="login page")),
     "community:forum/nieuw/": get_post(only(POSTERS)),
-    "community:forum/<int:thread_id>/": get(logged_in()),
+    "community:forum/<int:thread_id>/": get(only(ROLES, anonymous="login page")),
     "community:forum/<int:thread_id>/antwoorden/": get_post(only(POSTERS)),
-    "community:forum/<int:thread_id>/bericht/<int:post_id>/": get(logged_in()),
+    "community:forum/<int:thread_id>/bericht/<int:post_id>/": get(
+        only(ROLES, anonymous="login page")
+    ),
     "community:forum/<int:thread_id>/bericht/<int:post_id>/bewerken/": get_post(
         only(("member",))  # the author
     ),
@@ -238,7 +243,7 @@ CROSS: dict[str, dict[str, dict]] = {
     ),
     "cross: A's to-do item edited through B's page": get_post(only(NOBODY)),
     "cross: A's to-do item closed through B's page": get_post(only(NOBODY)),
-    "cross: A's thread read through B's page": get(logged_in()),
+    "cross: A's thread read through B's page": get(only(ROLES, anonymous="login page")),
     "cross: A's post hidden through B's page": get_post(logged_in()),
     "cross: A's thread moderated through B's page": get_post(logged_in()),
     "cross: org A's assignment ended through org B": get_post(only(NOBODY)),
@@ -582,7 +587,7 @@ def _build_world() -> dict:
     users["coordinator"] = coordinator = _person("Cor Coordinator")
     coordinator.groups.add(Group.objects.get_or_create(name=COORDINATORS_GROUP)[0])
     users["editor"] = editor = _person("Eddie Editor", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(Group.objects.get(name=EDITORS_GROUP))
 
     w["assignment"] = role_assign(
         actor=manager,
@@ -646,6 +651,7 @@ def world(django_db_setup, django_db_blocker):
 
 
 LOGIN_PATHS = {"/accounts/login/", "/en/accounts/login/"}
+LOGIN_PAGE_TEMPLATES = {"forum/login_to_read.html"}
 ADMIN_HOME = "/admin/"
 # Wagtail sends everyone it refuses here; it decides (cop_platform/errors.admin_login).
 ADMIN_LOGIN = "/admin/login/"
@@ -667,6 +673,8 @@ def _outcome(response, method: str) -> str:
         if location == ADMIN_HOME and response.request["PATH_INFO"] != ADMIN_HOME:
             return "deny"
         return "allow"
+    if status == 200 and LOGIN_PAGE_TEMPLATES & {t.name for t in response.templates or []}:
+        return "login page"
     if 200 <= status < 300:
         return "allow"
     if status == 400 and method == "POST":
