@@ -138,7 +138,7 @@ def forum_posts_of(user):
 def search_forum(*, user, query: str, limit: int = 20) -> dict:
     """Threads (by title) and visible posts (by text) matching `query`, for logged-in
     users only (the forums need a login). Two searches and two reads."""
-    if not query or not user.is_authenticated:
+    if not query or not permissions.can_search_forums(user):
         return {"threads": [], "posts": []}
     backend = get_search_backend()
     thread_ids = [thread.pk for thread in backend.search(query, Thread, operator="and")[:limit]]
@@ -154,6 +154,14 @@ def search_forum(*, user, query: str, limit: int = 20) -> dict:
         )
     }
     return {
-        "threads": [threads[pk] for pk in thread_ids if pk in threads],
-        "posts": [posts[pk] for pk in post_ids if pk in posts][:limit],
+        "threads": [
+            threads[pk]
+            for pk in thread_ids
+            if pk in threads and permissions.can_read_forum(user, threads[pk].community)
+        ],
+        "posts": [
+            posts[pk]
+            for pk in post_ids
+            if pk in posts and permissions.can_read_forum(user, posts[pk].thread.community)
+        ][:limit],
     }

@@ -1,5 +1,6 @@
 from django.shortcuts import render
 
+from communities import permissions
 from communities.forms import CommunitySearchForm
 from communities.forum.rendering import search_rows as forum_search_rows
 from communities.selectors import community_tags, search_communities
@@ -23,7 +24,7 @@ def search(request):
         # To-do items match on words only (they have no priority or theme of their own).
         todo_results = search_todo_items(query)
         # The forums need a login: only logged-in people get (and may open) these.
-        if query and request.user.is_authenticated:
+        if query and permissions.can_search_forums(request.user):
             forum_results = forum_search_rows(user=request.user, query=query)
     return render(
         request,
