@@ -12,6 +12,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from communities.admin_forms import CommunityPageForm
 from communities.ownership import CommunityOwned
 from communities.routes import registered_routes
 from communities.terms import DatedQuerySet, Role
@@ -118,6 +119,7 @@ class CommunityPage(RoutablePageMixin, Page):
         InlinePanel("former_names", label=_("Former names")),
     ]
     settings_panels = Page.settings_panels
+    base_form_class = CommunityPageForm
 
     search_fields = Page.search_fields + [
         index.SearchField("summary"),

@@ -7,6 +7,7 @@ the user object by `_facts`.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from communities.models import (
     OPEN_MEMBERSHIP_STATES,
@@ -30,6 +31,12 @@ def is_coordinator(user) -> bool:
         cached = user.groups.filter(name=COORDINATORS_GROUP).exists()
         user._cop_is_coordinator = cached
     return cached
+
+
+def coordinators_q() -> Q:
+    """`is_coordinator` as a filter on users (for lists of coordinators): the same
+    definition, so the two cannot drift apart."""
+    return Q(is_superuser=True) | Q(groups__name=COORDINATORS_GROUP)
 
 
 def _moderated_ids(user) -> set[int]:
@@ -92,6 +99,13 @@ def can_apply(user, community: CommunityPage) -> bool:
     )
 
 
+def can_act_on_own_membership(user, membership) -> bool:
+    """Answer the moderators' question, withdraw an application, leave: only the
+    person whose membership it is (whether the state allows it is the service's
+    question)."""
+    return user.is_authenticated and membership.user_id == user.pk
+
+
 def can_decide_applications(user, community: CommunityPage) -> bool:
     """Accept, decline, ask, end memberships; see the queue, the answers and the balance."""
     return user.is_authenticated and (is_coordinator(user) or is_current_moderator(user, community))
@@ -104,6 +118,11 @@ def can_view_member_list(user, community: CommunityPage) -> bool:
 
 def can_view_profiles(user) -> bool:
     return user.is_authenticated
+
+
+def can_edit_profile(user, person) -> bool:
+    """Everyone edits their own profile, and only their own."""
+    return user.is_authenticated and person.pk == user.pk
 
 
 # --- moderators -------------------------------------------------------------
@@ -163,6 +182,12 @@ def can_read_forum(user, community: CommunityPage) -> bool:
     """The whole network may read (and listen in on) every forum once logged in,
     archived communities included."""
     return user.is_authenticated and user.is_active
+
+
+def can_search_forums(user) -> bool:
+    """Search across every forum: whoever `can_read_forum` lets in (the answer is
+    the same for every community; the results are still checked per community)."""
+    return can_read_forum(user, None)
 
 
 def can_post(user, community: CommunityPage, thread=None) -> bool:
@@ -284,11 +309,21 @@ def can_view_selftest_comparison(user, organisation) -> bool:
     return is_manager_of(user, organisation)
 
 
+def can_share_selftest_result(user, result) -> bool:
+    """Share a result with one's managers, or stop sharing it: the member only."""
+    return user.is_authenticated and result.user_id == user.pk
+
+
 def can_view_agreement(user, agreement) -> bool:
     """The member it is about and the current managers of its organisation."""
     return user.is_authenticated and (
         agreement.user_id == user.pk or agreement.organisation_id in _managed_organisation_ids(user)
     )
+
+
+def can_confirm_agreement(user, agreement) -> bool:
+    """Confirm a recorded development agreement: the member it is about only."""
+    return user.is_authenticated and agreement.user_id == user.pk
 
 
 def require(allowed: bool) -> None:

@@ -321,12 +321,25 @@ def communities_needing_moderators(*, within_days: int = 30) -> list[ModeratorAl
 
 def coordinator_users():
     """Everyone who is a network coordinator (superusers and the coordinators' group)."""
-    from communities.permissions import COORDINATORS_GROUP
+    from communities.permissions import coordinators_q
 
     return (
         get_user_model()
         .objects.filter(is_active=True)
-        .filter(Q(is_superuser=True) | Q(groups__name=COORDINATORS_GROUP))
+        .filter(coordinators_q())
         .select_related("profile")
         .distinct()
     )
+
+
+def moderators_or_coordinators(community) -> list:
+    """Who hears about what waits for a community's moderators (applications,
+    proposals): its current moderators, or the coordinators while it has none, so
+    nothing waits unseen."""
+    moderators = [
+        term.user
+        for term in Moderatorship.objects.current()
+        .filter(community=community)
+        .select_related("user__profile")
+    ]
+    return moderators or list(coordinator_users())

@@ -11,7 +11,8 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.models import Site
@@ -53,14 +54,21 @@ def user_language(user) -> str:
     return getattr(profile, "language", None) or settings.LANGUAGE_CODE
 
 
+def _render_plain_text(name: str, context: dict) -> str:
+    """A mail template rendered without HTML escaping: an e-mail is plain text, and
+    escaping would put "&amp;" and "&quot;" in names and titles (the subject is then
+    one line, and the mail library encodes headers, so nothing can add one)."""
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
 def _render(template: str, user, context: dict) -> EmailMessage:
     with translation.override(user_language(user)):
         full_context = {"recipient": user, "site_url": absolute_url("/"), **context}
         if "community" in context:
             # Computed here, in the recipient's language: the URL carries its prefix.
             full_context["community_url"] = absolute_url(context["community"].get_url())
-        subject = render_to_string(f"{template}_subject.txt", full_context)
-        body = render_to_string(f"{template}_body.txt", full_context)
+        subject = _render_plain_text(f"{template}_subject.txt", full_context)
+        body = _render_plain_text(f"{template}_body.txt", full_context)
     # A subject is one line: user text in it must never add headers.
     subject = " ".join(subject.split())
     return EmailMessage(subject=subject, body=body, to=[user.email])

@@ -1,6 +1,8 @@
 """Small helpers every app's views share (the permission answers themselves come
 from communities/permissions.py; these only turn them into responses)."""
 
+from functools import wraps
+
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -18,6 +20,19 @@ def login_or_forbid(request, allowed: bool = True, who_may: str = ""):
     if not allowed:
         raise Forbidden(who_may) if who_may else PermissionDenied
     return None
+
+
+def login_needed(view):
+    """`login_or_forbid(request)` as a decorator, for views that need a login and
+    decide everything else themselves (the project's one way to require a login)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if response := login_or_forbid(request):
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def add_validation_errors(form, error: ValidationError) -> None:

@@ -7,6 +7,7 @@ from wagtail.search import index
 
 from communities.ownership import CommunityOwned
 from communities.terms import DatedQuerySet, Role
+from cop_platform.sanitize import one_line
 
 # How the platform names a person whose account is gone: erased by themselves (the
 # row stays, see User.erased_at) or detached from what they wrote (author set to
@@ -87,6 +88,10 @@ class Organisation(index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # One line, like every name: the Wagtail snippet form and any service agree.
+        self.name = one_line(self.name)
 
 
 class FollowEmailMode(models.TextChoices):

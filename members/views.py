@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from communities import permissions
 from cop_platform.errors import COORDINATORS_ONLY
 from cop_platform.sanitize import plain_to_html
-from cop_platform.view_helpers import login_or_forbid
+from cop_platform.view_helpers import login_needed, login_or_forbid
 from members import exports, personal_data, selftest
 from members.coverage import network_coverage, organisation_coverage
 from members.forms import (
@@ -57,7 +56,7 @@ from members.services.personal_data import (
 from members.services.profiles import profile_set_notification_preferences
 
 
-@login_required
+@login_needed
 def profile_edit(request):
     """The member's own profile, and (as a second form) which forum e-mails they get."""
     profile = profile_ensure(user=request.user)
@@ -96,7 +95,7 @@ def profile_edit(request):
     )
 
 
-@login_required
+@login_needed
 def profile_detail(request, user_id: int):
     person, communities = profile_get_for_user(user=request.user, profile_user_id=user_id)
     profile = getattr(person, "profile", None)
@@ -108,7 +107,7 @@ def profile_detail(request, user_id: int):
             "profile": profile,
             "bio_html": plain_to_html(profile.bio) if profile else "",
             "communities": communities,
-            "is_own": person.pk == request.user.pk,
+            "is_own": permissions.can_edit_profile(request.user, person),
         },
     )
 
@@ -120,7 +119,7 @@ def _errors(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-@login_required
+@login_needed
 def manager_home(request):
     """The managers' entry point: one organisation goes straight to its review."""
     organisations = organisations_managed_by(request.user)
@@ -164,12 +163,11 @@ def coverage_export(request, organisation_id: int, fmt: str):
 
 def _managed_organisation(request, organisation_id: int) -> Organisation:
     organisation = get_object_or_404(Organisation, pk=organisation_id)
-    if not permissions.can_manage_roles(request.user, organisation):
-        raise PermissionDenied
+    permissions.require(permissions.can_manage_roles(request.user, organisation))
     return organisation
 
 
-@login_required
+@login_needed
 def role_assign(request, organisation_id: int):
     organisation = _managed_organisation(request, organisation_id)
     form = RoleAssignForm(
@@ -207,7 +205,7 @@ def role_assign(request, organisation_id: int):
     )
 
 
-@login_required
+@login_needed
 def role_end(request, organisation_id: int, assignment_id: int):
     organisation = _managed_organisation(request, organisation_id)
     assignment = get_object_or_404(
@@ -235,7 +233,7 @@ def role_end(request, organisation_id: int, assignment_id: int):
     )
 
 
-@login_required
+@login_needed
 def target_edit(request, organisation_id: int, community_id: int):
     organisation = _managed_organisation(request, organisation_id)
     community = get_object_or_404(organisation_communities(organisation), pk=community_id)
@@ -278,7 +276,7 @@ def target_edit(request, organisation_id: int, community_id: int):
     )
 
 
-@login_required
+@login_needed
 def agreements(request, organisation_id: int):
     organisation = _managed_organisation(request, organisation_id)
     page_obj = Paginator(agreements_for_organisation(organisation), 25).get_page(
@@ -296,7 +294,7 @@ def agreements(request, organisation_id: int):
     )
 
 
-@login_required
+@login_needed
 def agreement_new(request, organisation_id: int):
     organisation = _managed_organisation(request, organisation_id)
     people = (
@@ -430,7 +428,7 @@ def managership_end(request, managership_id: int):
 # --- members: self-test, agreements, personal data ----------------------------
 
 
-@login_required
+@login_needed
 def selftest_overview(request):
     results = list(selftest_results_of(request.user))
     latest = results[0] if results else None
@@ -446,7 +444,7 @@ def selftest_overview(request):
     )
 
 
-@login_required
+@login_needed
 def selftest_take(request):
     statements = selftest.ordered_statements(request.user.pk)
     form = SelfTestForm(request.POST or None, statements=statements)
@@ -466,10 +464,10 @@ def selftest_take(request):
     )
 
 
-@login_required
+@login_needed
 def selftest_result(request, result_id: int):
     result = selftest_result_get_for_user(user=request.user, result_id=result_id)
-    is_own = result.user_id == request.user.pk
+    is_own = permissions.can_share_selftest_result(request.user, result)
     profile = getattr(request.user, "profile", None)
     return TemplateResponse(
         request,
@@ -483,12 +481,11 @@ def selftest_result(request, result_id: int):
     )
 
 
-@login_required
+@login_needed
 def selftest_share(request, result_id: int, action: str):
     """POST only: share a result with the managers, or stop sharing it."""
     result = selftest_result_get_for_user(user=request.user, result_id=result_id)
-    if result.user_id != request.user.pk:
-        raise PermissionDenied
+    permissions.require(permissions.can_share_selftest_result(request.user, result))
     if request.method == "POST":
         service = (
             selftest_services.selftest_share
@@ -509,25 +506,24 @@ def selftest_share(request, result_id: int, action: str):
     return redirect("members:selftest_result", result.pk)
 
 
-@login_required
+@login_needed
 def my_agreements(request):
     return TemplateResponse(
         request, "members/my_agreements.html", {"agreements": list(agreements_of(request.user))}
     )
 
 
-@login_required
+@login_needed
 def agreement_confirm(request, agreement_id: int):
     agreement = agreement_get_for_user(user=request.user, agreement_id=agreement_id)
-    if agreement.user_id != request.user.pk:
-        raise PermissionDenied
+    permissions.require(permissions.can_confirm_agreement(request.user, agreement))
     if request.method == "POST":
         agreement_services.agreement_confirm(actor=request.user, agreement=agreement)
         messages.success(request, _("You have confirmed the agreement."))
     return redirect("members:my_agreements")
 
 
-@login_required
+@login_needed
 def my_data(request):
     return TemplateResponse(
         request,
@@ -536,7 +532,7 @@ def my_data(request):
     )
 
 
-@login_required
+@login_needed
 def my_data_download(request):
     reply = HttpResponse(
         personal_data_export_json(actor=request.user), content_type="application/json"
@@ -545,7 +541,7 @@ def my_data_download(request):
     return reply
 
 
-@login_required
+@login_needed
 def erase_account(request):
     """Confirm, then erase the account. While the person is a community's only
     moderator the page explains how to hand over instead of offering the button."""

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities import permissions
-from communities.models import CommunityPage, Membership, MembershipState, Moderatorship
-from communities.selectors import coordinator_users
+from communities.models import CommunityPage, Membership, MembershipState
+from communities.selectors import moderators_or_coordinators
 from cop_platform.mail import send_mail_on_commit
 from cop_platform.sanitize import clean_text, markdown_to_html
 from todo_lists.models import (
@@ -84,18 +84,6 @@ def _check_owner(owner, community: CommunityPage) -> None:
 
 def _record(item: TodoItem, actor, changes: dict, *, created: bool = False) -> None:
     TodoItemChange.objects.create(item=item, actor=actor, changes=changes, created=created)
-
-
-def _moderators_of(community: CommunityPage) -> list:
-    """Who hears about proposals: the current moderators, or the coordinators while
-    the community has none (so no proposal waits unseen)."""
-    moderators = [
-        term.user
-        for term in Moderatorship.objects.current()
-        .filter(community=community)
-        .select_related("user__profile")
-    ]
-    return moderators or list(coordinator_users())
 
 
 def _serialise(field: str, value):
@@ -269,7 +257,7 @@ def todo_proposal_create(
     proposal.save()
     send_mail_on_commit(
         template="todo_lists/email/new_proposal",
-        recipients=[user for user in _moderators_of(community) if user.pk != actor.pk],
+        recipients=[user for user in moderators_or_coordinators(community) if user.pk != actor.pk],
         context={"proposal": proposal, "community": community, "proposer": actor},
     )
     return proposal

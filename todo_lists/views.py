@@ -3,7 +3,7 @@ routes (communities.models); the cross-community overview and its feed have
 ordinary URLs (cop_platform.urls)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -274,9 +274,11 @@ def todo_comment(request, community, item_id):
             "page": community,
             "item": item,
             "comments": selectors.item_comments(item),
-            "history": selectors.item_history(item),
+            "history": selectors.item_history(item)
+            if permissions.can_view_todo_history(request.user, community)
+            else [],
             "can_curate": permissions.can_curate_todo(request.user, community),
-            "can_comment": True,
+            "can_comment": permissions.can_comment_todo(request.user, community),
             "comment_form": form,
         },
         status=status,
@@ -291,8 +293,7 @@ def todo_propose(request, community):
     form = ProposalForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if not can_propose:
-            raise PermissionDenied
+        permissions.require(can_propose)
         if limit_exceeded(request, "todo_proposal"):
             form.add_error(
                 None, _("You have sent many proposals in a short time. Please try again later.")

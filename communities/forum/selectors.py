@@ -146,7 +146,7 @@ def search_forum(*, user, query: str, communities=None, limit: int = 20) -> dict
     text) matching `query`, for logged-in users only (the forums need a login); only
     in `communities` (the search facets' queryset) when given. Two or three searches
     and two reads."""
-    if not query or not user.is_authenticated:
+    if not query or not permissions.can_search_forums(user):
         return {"threads": [], "posts": []}
     thread_ids = [
         thread.pk for thread in words_or_beginnings(Thread.objects.all(), query, limit=limit)
@@ -162,6 +162,14 @@ def search_forum(*, user, query: str, communities=None, limit: int = 20) -> dict
     threads = {thread.pk: thread for thread in threads}
     posts = {post.pk: post for post in posts}
     return {
-        "threads": [threads[pk] for pk in thread_ids if pk in threads],
-        "posts": [posts[pk] for pk in post_ids if pk in posts][:limit],
+        "threads": [
+            threads[pk]
+            for pk in thread_ids
+            if pk in threads and permissions.can_read_forum(user, threads[pk].community)
+        ],
+        "posts": [
+            posts[pk]
+            for pk in post_ids
+            if pk in posts and permissions.can_read_forum(user, posts[pk].thread.community)
+        ][:limit],
     }

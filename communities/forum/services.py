@@ -28,7 +28,13 @@ from communities.forum.models import (
 )
 from communities.models import CommunityPage
 from cop_platform.mail import absolute_url, send_mail_on_commit
-from cop_platform.sanitize import clean_text, link_mentions, markdown_to_html, mentioned_names
+from cop_platform.sanitize import (
+    clean_text,
+    link_mentions,
+    markdown_to_html,
+    mentioned_names,
+    one_line,
+)
 from members.models import name_of
 
 BODY_LIMIT = 20_000
@@ -180,7 +186,7 @@ def thread_create(*, actor, community: CommunityPage, title: str, body: str) -> 
     """Start a thread with its first post. Needs an active membership of an active
     community; the author follows the thread (per their profile's preference)."""
     permissions.require(permissions.can_post(actor, community))
-    title = clean_text(title)
+    title = one_line(title)
     if not title:
         raise ValidationError(_("Please give the thread a title."))
     if len(title) > TITLE_LIMIT:

@@ -4,7 +4,7 @@ to communities.permissions, writes to communities.forum.services."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -104,8 +104,7 @@ def forum_index(request, community):
 def new_thread(request, community):
     if response := login_or_forbid(request):
         return response
-    if not permissions.can_post(request.user, community):
-        raise PermissionDenied
+    permissions.require(permissions.can_post(request.user, community))
     form = ThreadForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -197,8 +196,7 @@ def reply(request, community, thread_id):
     thread, moved = _thread_here(request, community, thread_id)
     if moved is not None:
         return moved
-    if not permissions.can_post(request.user, community, thread):
-        raise PermissionDenied
+    permissions.require(permissions.can_post(request.user, community, thread))
     base = rendering.forum_url(community, "forum_thread", thread.pk)
     if request.method != "POST":
         form = PostForm()
@@ -259,8 +257,7 @@ def edit_post(request, community, thread_id, post_id):
     thread, post, moved = _post_here(request, community, thread_id, post_id)
     if moved is not None:
         return moved
-    if not permissions.can_edit_post(request.user, post):
-        raise PermissionDenied
+    permissions.require(permissions.can_edit_post(request.user, post))
     base = rendering.forum_url(community, "forum_thread", thread.pk)
     form = EditPostForm(request.POST or None, initial={"body": post.body_source})
     if request.method == "POST" and form.is_valid():
@@ -286,8 +283,7 @@ def hide_post(request, community, thread_id, post_id):
     thread, post, moved = _post_here(request, community, thread_id, post_id)
     if moved is not None:
         return moved
-    if not permissions.can_moderate_forum(request.user, community):
-        raise PermissionDenied
+    permissions.require(permissions.can_moderate_forum(request.user, community))
     base = rendering.forum_url(community, "forum_thread", thread.pk)
     form = HideForm(request.POST if request.POST.get("action") == "hide" else None)
     if request.method == "POST":
@@ -322,8 +318,7 @@ def moderate_thread(request, community, thread_id):
     thread, moved = _thread_here(request, community, thread_id)
     if moved is not None:
         return moved
-    if not permissions.can_moderate_forum(request.user, community):
-        raise PermissionDenied
+    permissions.require(permissions.can_moderate_forum(request.user, community))
     base = rendering.forum_url(community, "forum_thread", thread.pk)
     move_form = MoveForm(
         request.POST if request.POST.get("action") == "move" else None, community=community

@@ -10,7 +10,7 @@
 Every transition is recorded (who, when, why) in MembershipTransition.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,10 +21,9 @@ from communities.models import (
     Membership,
     MembershipState,
     MembershipTransition,
-    Moderatorship,
     Topic,
 )
-from communities.selectors import coordinator_users
+from communities.selectors import moderators_or_coordinators
 from communities.services.moderators import end_moderatorships_of_leaving_member
 from cop_platform.mail import send_mail_on_commit
 from cop_platform.sanitize import clean_text
@@ -72,18 +71,6 @@ def _transition(membership: Membership, to_state: str, *, actor, note: str = "")
     membership.state = to_state
 
 
-def _moderators_of(community: CommunityPage) -> list:
-    """Who hears about applications: the current moderators, or the coordinators
-    while a community has none (so no application waits unseen)."""
-    moderators = [
-        moderatorship.user
-        for moderatorship in Moderatorship.objects.current()
-        .filter(community=community)
-        .select_related("user__profile")
-    ]
-    return moderators or list(coordinator_users())
-
-
 def _required_text(value: str, message: str) -> str:
     value = clean_text(value)
     if not value:
@@ -108,8 +95,7 @@ def membership_apply(
     Refused when the community is not active or the person already has an open
     (pending, questioned or active) membership of it.
     """
-    if not actor.is_authenticated:
-        raise PermissionDenied
+    permissions.require(actor.is_authenticated)
     if not community.is_active:
         raise ValidationError(_("This community is an archive and takes no new members."))
     if permissions.open_membership_state(actor, community) is not None:
@@ -141,7 +127,7 @@ def membership_apply(
     permissions.forget(actor)
     send_mail_on_commit(
         template="communities/email/new_application",
-        recipients=_moderators_of(community),
+        recipients=moderators_or_coordinators(community),
         context={"membership": membership, "community": community, "applicant": actor},
     )
     return membership
@@ -221,7 +207,7 @@ def membership_answer(
     answers); the application goes back to the queue."""
     answer = _required_text(answer, _("Please write your answer."))
     membership = _locked(membership)
-    permissions.require(membership.user_id == actor.pk)
+    permissions.require(permissions.can_act_on_own_membership(actor, membership))
     _transition(membership, S.PENDING, actor=actor, note=answer)
     if haal is not None and clean_text(haal):
         membership.haal = clean_text(haal)
@@ -231,7 +217,7 @@ def membership_answer(
     membership.save(update_fields=["state", "haal", "breng"])
     send_mail_on_commit(
         template="communities/email/answered",
-        recipients=_moderators_of(membership.community),
+        recipients=moderators_or_coordinators(membership.community),
         context={"membership": membership, "community": membership.community, "answer": answer},
     )
     return membership
@@ -240,7 +226,7 @@ def membership_answer(
 @transaction.atomic
 def membership_withdraw(*, actor, membership: Membership) -> Membership:
     membership = _locked(membership)
-    permissions.require(membership.user_id == actor.pk)
+    permissions.require(permissions.can_act_on_own_membership(actor, membership))
     _transition(membership, S.WITHDRAWN, actor=actor)
     membership.ended_at = timezone.now()
     membership.save(update_fields=["state", "ended_at"])
@@ -253,7 +239,7 @@ def membership_leave(*, actor, membership: Membership) -> Membership:
     """An active member leaves. A moderator leaves their moderator role with it,
     unless they are the community's last current moderator: then it is refused."""
     membership = _locked(membership)
-    permissions.require(membership.user_id == actor.pk)
+    permissions.require(permissions.can_act_on_own_membership(actor, membership))
     _transition(membership, S.LEFT, actor=actor)
     end_moderatorships_of_leaving_member(membership=membership)
     membership.ended_at = timezone.now()

@@ -7,7 +7,7 @@ cannot both see another moderator and together leave none.
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -78,8 +78,7 @@ def moderator_appoint(
     end_date: datetime.date | None = None,
 ) -> Moderatorship:
     """A coordinator appoints an active member as moderator for a term."""
-    if not permissions.can_manage_moderators(actor, community):
-        raise PermissionDenied
+    permissions.require(permissions.can_manage_moderators(actor, community))
     _lock_community(community)
     start_date = start_date or timezone.localdate()
     _require_active_member(user, community)
@@ -106,8 +105,7 @@ def moderator_appoint(
 def moderatorship_end(*, actor, moderatorship: Moderatorship) -> Moderatorship:
     """A coordinator ends a term today. Refused for the last current moderator."""
     community = moderatorship.community
-    if not permissions.can_manage_moderators(actor, community):
-        raise PermissionDenied
+    permissions.require(permissions.can_manage_moderators(actor, community))
     _lock_community(community)
     moderatorship = Moderatorship.objects.get(pk=moderatorship.pk)
     today = timezone.localdate()
@@ -125,8 +123,7 @@ def moderator_hand_over(
     *, actor, community: CommunityPage, successor, end_date: datetime.date | None = None
 ) -> Moderatorship:
     """A current moderator ends their own term and starts the successor's, in one step."""
-    if not permissions.can_hand_over(actor, community):
-        raise PermissionDenied
+    permissions.require(permissions.can_hand_over(actor, community))
     if successor.pk == actor.pk:
         raise ValidationError(_("Choose someone else as your successor."))
     _lock_community(community)
@@ -224,8 +221,7 @@ def founding_moderator_appoint(*, actor, community: CommunityPage) -> Moderators
     the one who can vouch for it. Nothing happens when it already has a current
     moderator. Refused for anyone but a coordinator.
     """
-    if not permissions.can_manage_moderators(actor, community):
-        raise PermissionDenied
+    permissions.require(permissions.can_manage_moderators(actor, community))
     _lock_community(community)
     if Moderatorship.objects.current().filter(community=community).exists():
         return None

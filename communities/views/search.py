@@ -1,5 +1,6 @@
 from django.shortcuts import render
 
+from communities import permissions
 from communities.forms import CommunitySearchForm
 from communities.forum.rendering import search_rows as forum_search_rows
 from communities.selectors import community_tags, faceted_communities, search_communities
@@ -22,7 +23,7 @@ def search(request):
         communities = faceted_communities(**facets)
         todo_results = search_todo_items(query, communities=communities)
         # The forums need a login: only logged-in people get (and may open) these.
-        if query and request.user.is_authenticated:
+        if query and permissions.can_search_forums(request.user):
             forum_results = forum_search_rows(
                 user=request.user, query=query, communities=communities
             )

@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,8 +28,7 @@ def agreement_record(
 ) -> DevelopmentAgreement:
     """A manager records what was agreed with one of the organisation's people.
     The member then sees it and confirms it."""
-    if not permissions.can_manage_roles(actor, organisation):
-        raise PermissionDenied
+    permissions.require(permissions.can_manage_roles(actor, organisation))
     profile = getattr(user, "profile", None)
     if profile is None or profile.organisation_id != organisation.pk:
         raise ValidationError(_("This person does not work for your organisation."))
@@ -60,8 +59,7 @@ def agreement_record(
 def agreement_confirm(*, actor, agreement: DevelopmentAgreement) -> DevelopmentAgreement:
     """The member confirms that the agreement records what was agreed."""
     agreement = DevelopmentAgreement.objects.select_for_update().get(pk=agreement.pk)
-    if agreement.user_id != actor.pk:
-        raise PermissionDenied
+    permissions.require(permissions.can_confirm_agreement(actor, agreement))
     if agreement.member_confirmed_at is None:
         agreement.member_confirmed_at = timezone.now()
         agreement.save(update_fields=["member_confirmed_at"])

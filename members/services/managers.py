@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,8 +17,7 @@ def manager_appoint(
 ) -> Managership:
     """A coordinator makes `user` a manager of `organisation` from `start_date` (today).
     Refused when the person already manages it."""
-    if not permissions.can_manage_managers(actor):
-        raise PermissionDenied
+    permissions.require(permissions.can_manage_managers(actor))
     if not user.is_active or user.erased_at is not None:
         raise ValidationError(_("This account is not active."))
     start_date = start_date or timezone.localdate()
@@ -40,8 +39,7 @@ def manager_appoint(
 @transaction.atomic
 def managership_end(*, actor, managership: Managership) -> Managership:
     """A coordinator ends a managership today."""
-    if not permissions.can_manage_managers(actor):
-        raise PermissionDenied
+    permissions.require(permissions.can_manage_managers(actor))
     managership = Managership.objects.select_for_update().get(pk=managership.pk)
     today = timezone.localdate()
     if managership.end_date is not None and managership.end_date <= today:

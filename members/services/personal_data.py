@@ -10,7 +10,7 @@ import json
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
@@ -154,8 +154,7 @@ def register_member_parts() -> None:
 
 def personal_data_export(*, actor) -> dict:
     """Everything the platform keeps about the actor, part by part."""
-    if not actor.is_authenticated:
-        raise PermissionDenied
+    permissions.require(actor.is_authenticated)
     data = {"exported_at": timezone.now()}
     for part in personal_data.parts():
         data[part.name] = part.exporter(actor)
@@ -194,8 +193,7 @@ def account_erase(*, actor) -> None:
     unusable password, staff rights and groups gone, e-mail addresses deleted,
     sessions ended. The row stays so that contributions others rely on keep
     pointing somewhere; it shows as "removed member"."""
-    if not actor.is_authenticated:
-        raise PermissionDenied
+    permissions.require(actor.is_authenticated)
     blockers = erasure_blockers(actor)
     if blockers:
         raise ValidationError(

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import translation
 
-from cop_platform.sanitize import clean_text
+from cop_platform.sanitize import clean_text, one_line
 from members.models import MemberProfile, Organisation
 
 
@@ -38,9 +38,9 @@ def profile_update(
 ) -> MemberProfile:
     """A member edits their own profile (only their own: the actor is the owner)."""
     profile = profile_ensure(user=actor)
-    profile.display_name = clean_text(display_name)
+    profile.display_name = one_line(display_name)
     profile.organisation = organisation
-    profile.job_title = clean_text(job_title)
+    profile.job_title = one_line(job_title)
     profile.bio = clean_text(bio)
     profile.language = language
     profile.full_clean()

@@ -4,7 +4,7 @@ organisation's targets per community."""
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,8 +32,7 @@ def role_assign(
     Preconditions: the person is an active member of the (active) community on
     behalf of the organisation, and does not hold that role there already. A
     person may hold several different roles."""
-    if not permissions.can_manage_roles(actor, organisation):
-        raise PermissionDenied
+    permissions.require(permissions.can_manage_roles(actor, organisation))
     if not community.is_active:
         raise ValidationError(_("This community is an archive; roles can no longer be assigned."))
     if not Membership.objects.filter(
@@ -70,8 +69,7 @@ def role_assign(
 @transaction.atomic
 def role_end(*, actor, assignment: RoleAssignment) -> RoleAssignment:
     """A manager ends a role today (a role that had not started ends before it begins)."""
-    if not permissions.can_manage_roles(actor, assignment.organisation):
-        raise PermissionDenied
+    permissions.require(permissions.can_manage_roles(actor, assignment.organisation))
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
     today = timezone.localdate()
     if assignment.end_date is not None and assignment.end_date <= today:
@@ -92,8 +90,7 @@ def target_set(
     deadline: datetime.date,
 ) -> Target:
     """A manager sets (or changes) the organisation's target in a community."""
-    if not permissions.can_manage_roles(actor, organisation):
-        raise PermissionDenied
+    permissions.require(permissions.can_manage_roles(actor, organisation))
     if not community.is_active:
         raise ValidationError(_("This community is an archive; targets can no longer be set."))
     target = (

@@ -1,10 +1,11 @@
 """Taking the self-test and sharing a result with one's managers."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities import permissions
 from members import selftest
 from members.models import SelfTestResult
 
@@ -13,8 +14,7 @@ from members.models import SelfTestResult
 def selftest_submit(*, actor, answers: dict) -> SelfTestResult:
     """Store a completed self-test with its scores (see members.selftest). Earlier
     results are kept: the history shows how the scores change."""
-    if not actor.is_authenticated:
-        raise PermissionDenied
+    permissions.require(actor.is_authenticated)
     try:
         cleaned = selftest.validate_answers(answers)
     except (TypeError, ValueError):
@@ -40,8 +40,7 @@ def selftest_submit(*, actor, answers: dict) -> SelfTestResult:
 def selftest_share(*, actor, result: SelfTestResult) -> SelfTestResult:
     """The member shares one result with the managers of their current organisation."""
     result = SelfTestResult.objects.select_for_update().get(pk=result.pk)
-    if result.user_id != actor.pk:
-        raise PermissionDenied
+    permissions.require(permissions.can_share_selftest_result(actor, result))
     profile = getattr(actor, "profile", None)
     if profile is None or profile.organisation_id is None:
         raise ValidationError(
@@ -58,8 +57,7 @@ def selftest_share(*, actor, result: SelfTestResult) -> SelfTestResult:
 def selftest_revoke(*, actor, result: SelfTestResult) -> SelfTestResult:
     """The member stops sharing a result; managers no longer see it from now on."""
     result = SelfTestResult.objects.select_for_update().get(pk=result.pk)
-    if result.user_id != actor.pk:
-        raise PermissionDenied
+    permissions.require(permissions.can_share_selftest_result(actor, result))
     if not result.is_shared:
         raise ValidationError(_("This result is not shared."))
     result.shared_with = None

@@ -1,0 +1,148 @@
+"""Input that stays on one line and within bounds (issue 14): display names,
+thread titles, community names, organisation names and themes lose line breaks
+and control characters the same way in the forms, the services and the Wagtail
+admin; a community takes a bounded number of themes; e-mail subjects are plain
+text; a mention links the whole display name."""
+
+from email.header import decode_header, make_header
+from html import unescape
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from communities.admin_forms import MAX_THEMES
+from communities.forum.services import post_create, thread_create
+from communities.models import CommunityPage
+from cop_platform.sanitize import link_mentions, markdown_to_html, one_line
+from members.models import Organisation
+from members.services import profile_update
+from tests.views_support import client_for, default_language, post_form, soup, visible_text
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = "Anna\r\nde\tVries\x00\x1b\u2028 \u00a0"
+
+
+def test_one_line_turns_breaks_and_control_characters_into_single_spaces():
+    assert one_line(HOSTILE) == "Anna de Vries"
+    assert one_line("  Bibliotheek   Noord ") == "Bibliotheek Noord"
+    assert one_line('Jan-Willem O\'Brien & "K" <b>') == 'Jan-Willem O\'Brien & "K" <b>'
+    assert one_line("") == "" and one_line(None) == ""
+
+
+def test_display_name_and_thread_title_are_stored_on_one_line(make_user, join, community):
+    user = make_user(name="Tijdelijk")
+    profile_update(actor=user, display_name=HOSTILE, organisation=None, job_title="Lees\nconsulent")
+    user.profile.refresh_from_db()
+    assert user.profile.display_name == "Anna de Vries"
+    assert user.profile.job_title == "Lees consulent"
+    join(user, community)
+    thread = thread_create(actor=user, community=community, title="Voor\r\nlezen\x07", body="Hoi")
+    assert thread.title == "Voor lezen"
+
+
+def test_the_profile_form_stores_one_line(make_user):
+    user = make_user(name="Tijdelijk")
+    client = client_for(user)
+    url = reverse("members:profile_edit")
+    page = client.get(url)
+    fields = {
+        field["name"]: field.get("value", "")
+        for field in soup(page).select("form input[name], form select[name]")
+        if field["name"] != "csrfmiddlewaretoken"
+    }
+    fields.update(display_name="Anna\r\nde Vries", language="nl")
+    post_form(client, url, fields)
+    user.profile.refresh_from_db()
+    assert user.profile.display_name == "Anna de Vries"
+
+
+def test_the_admin_stores_organisation_names_on_one_line(coordinator):
+    client = client_for(coordinator)
+    url = "/admin/snippets/members/organisation/add/"
+    response = post_form(
+        client,
+        url,
+        {"name": "Bibliotheek\r\nNoord\x0b", "kind": "openbare-bibliotheek", "province": "utrecht"},
+    )
+    assert response.status_code == 302, visible_text(response)[:500]
+    assert Organisation.objects.filter(name="Bibliotheek Noord").exists()
+
+
+def _community_form(community, user, **changes):
+    form_class = CommunityPage.get_edit_handler().get_form_class()
+    data = {"title": community.title, "slug": community.slug, "tags": "", "body-count": "0"}
+    for formset in ("former_names", "comments"):
+        data.update(
+            {
+                f"{formset}-TOTAL_FORMS": "0",
+                f"{formset}-INITIAL_FORMS": "0",
+                f"{formset}-MIN_NUM_FORMS": "0",
+                f"{formset}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    data.update(changes)
+    return form_class(data, instance=community, for_user=user)
+
+
+def test_the_admin_form_keeps_names_and_themes_on_one_line(community, coordinator):
+    form = _community_form(
+        community, coordinator, title="Lezen\r\nvoor iedereen", tags='"lees\nbevordering", jeugd'
+    )
+    form.is_valid()
+    assert form.cleaned_data["title"] == "Lezen voor iedereen"
+    assert sorted(form.cleaned_data["tags"]) == ["jeugd", "lees bevordering"]
+    assert "tags" not in form.errors
+
+
+def test_the_admin_form_refuses_too_many_themes(community, coordinator):
+    themes = ", ".join(f"thema{n}" for n in range(MAX_THEMES + 492))
+    with default_language():
+        form = _community_form(community, coordinator, tags=themes)
+        form.is_valid()
+    assert form.errors["tags"] == [
+        f"Een community heeft hoogstens {MAX_THEMES} thema's; "
+        f"je hebt er {MAX_THEMES + 492} opgegeven."
+    ]
+    at_the_limit = _community_form(
+        community, coordinator, tags=", ".join(f"thema{n}" for n in range(MAX_THEMES))
+    )
+    at_the_limit.is_valid()
+    assert "tags" not in at_the_limit.errors
+
+
+def _subject(message) -> str:
+    return str(make_header(decode_header(message.message()["Subject"])))
+
+
+def test_e_mail_subjects_are_plain_text(
+    make_user, join, community, django_capture_on_commit_callbacks
+):
+    author = make_user(name="Anna & \"Bert\" <de> 'Vries'")
+    reader = make_user(name="Daan Jansen")
+    join(author, community)
+    join(reader, community)
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = thread_create(
+            actor=author, community=community, title='Lezen & <schrijven> "nu"', body="Hoi"
+        )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_create(actor=author, thread=thread, body="Vraag voor @Daan Jansen.")
+    [message] = [m for m in mail.outbox if m.to == [reader.email]]
+    assert _subject(message) == (
+        'Anna & "Bert" <de> \'Vries\' heeft je genoemd in “Lezen & <schrijven> "nu"”'
+    )
+    assert "&amp;" not in message.body and "&quot;" not in message.body
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Anna de Vries", "Jan-Willem O'Brien", "Anna & Bert", 'Kees "K" Jansen', "Els (OBA)",
+     "J. de Vries", "Anne <b>", "Jo 😀"],
+)  # fmt: skip
+def test_a_mention_links_the_whole_display_name(name):
+    html = link_mentions(markdown_to_html(f"Hoi @{name} kijk"), {name: "/mensen/1/"})
+    link_text = html.split('rel="nofollow ugc noopener">', 1)[1].split("</a>", 1)[0]
+    assert unescape(link_text) == "@" + name
