@@ -22,11 +22,12 @@ def main() -> None:
     import django
 
     django.setup()
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.base import SessionBase
     from django.core.management import call_command
-    from importlib import import_module
 
     from bench.generate import generate
 

@@ -12,12 +12,18 @@ fixes, which this run cannot reproduce).
 import argparse
 import os
 import platform
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.reference import build as build_reference  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -105,13 +111,20 @@ def main() -> None:
     )
 
     recreate_database(database_url)
+    reference_url = database_url + "_reference"
+    recreate_database(reference_url)
+    folder = Path(tempfile.mkdtemp())
+    reference = build_reference(folder, reference_url)
+    timing += ["--reference", str(reference)]
     load = uptime()
     sections.append(
         "## Requests per second against the ceiling (`bench/throughput.py`)\n\n"
         "Production settings (DEBUG off, page cache on), PostgreSQL + Redis, one uvicorn "
-        "worker on core 0, wrk on core 1.\n\n"
+        "worker on core 0, wrk on core 1. The `wagtail start` reference is built in a "
+        "temporary folder (bench/reference.py) and served the same way, on PostgreSQL.\n\n"
         f"`{load}`\n\n" + run("throughput.py", *timing, env=production)
     )
+    shutil.rmtree(folder)
 
     community = "/communities/mediawijsheid/"
     load = uptime()

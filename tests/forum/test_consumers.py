@@ -334,14 +334,15 @@ async def test_relaying_posts_asks_the_database_nothing_per_socket(
     monkeypatch.setattr(_ForumConsumer, "_check", counted)
     communicator, connected, _code, _client = await _open(f"/ws/forum/thread/{thread.pk}/", member)
     assert connected
-    relayed = []
+    created, relayed = [], []
     for body in ("Eerste", "Tweede", "Derde"):
         post = await sync_to_async(post_create)(actor=other_member, thread=thread, body=body)
+        created.append(post.pk)
         event = {}
         while event.get("type") != "post_created":  # a thread_updated event comes too
             event = await communicator.receive_json_from(timeout=TIMEOUT)
         relayed.append(event["post_id"])
-    assert len(relayed) == 3
+    assert relayed == created
     assert checks == [member.pk]
     await communicator.disconnect()
 
