@@ -11,9 +11,17 @@ from django.test import Client
 
 from communities.services.memberships import membership_end
 from cop_platform.page_cache import GENERATION_KEY, invalidate_public_pages
+from tests.views_support import default_language
 from todo_lists.services import todo_item_create, todo_item_move
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _dutch_afterwards():
+    """The /en/ requests here must not leave English active for the next test."""
+    with default_language():
+        yield
 
 
 @pytest.fixture
