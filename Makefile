@@ -128,8 +128,11 @@ check-deploy: install
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
 
+# Needs PostgreSQL, Redis, wrk and taskset; writes bench/report.md. BENCH_DATABASE_URL
+# names a database it drops and creates (default cop_bench on the local server).
+# QUICK=1: smaller data and one short round (about 3 minutes on 2 cores).
 bench: install-dev
-	env -u DATABASE_URL -u REDIS_URL $(PY) bench/pages.py
+	$(PY) bench/run.py $(if $(QUICK),--quick,)
 
 # Full-page PNGs of the main pages for the README (docs/screenshots/): the seeded
 # demo site served by daphne, photographed in Chromium; never part of `make test`.

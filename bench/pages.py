@@ -1,82 +1,124 @@
-"""Time the main pages in-process on a fresh, seeded SQLite database.
+"""SQL queries per page at two data scales, side by side (bench/generate.py data).
 
-    make bench            # or: python bench/pages.py --requests 200
+    python bench/pages.py --scales 1,10     # make bench runs this
 
-Prints requests per second and SQL queries per page. In-process numbers leave
-out the ASGI server; compare runs with each other, not with production.
+Each scale gets a fresh SQLite database (query counts do not depend on the
+engine), the founding communities from `seed`, and the generated data. The page
+cache is off: the counts are those of rendering the page. Prints a Markdown
+table; a page whose count grows with the data is marked.
 """
 
 import argparse
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--requests", type=int, default=200, help="requests per page")
-    args = parser.parse_args()
+def pages(data: dict) -> list[tuple[str, str, str]]:
+    """(label, who, URL) of every public and member page measured."""
+    community, thread = data["community"], data["thread"]
+    sub = community.url
+    return [
+        ("home", "visitor", "/"),
+        ("community page", "visitor", sub),
+        ("community page", "member", sub),
+        ("thread list", "member", sub + "forum/"),
+        ("thread page (20 posts)", "member", f"{sub}forum/{thread.pk}/"),
+        ("to-do list", "visitor", sub + "te-doen/"),
+        ("to-do list", "member", sub + "te-doen/"),
+        ("to-do overview", "visitor", "/te-doen/"),
+        ("moderation page", "member", sub + "moderatie/"),
+        ("manager coverage", "manager", f"/organisatie/{data['organisation'].pk}/rollen/"),
+        ("network overview", "coordinator", "/coordinatie/netwerk/"),
+        ("search", "visitor", "/zoeken/?q=leesclub"),
+    ]
 
-    database = Path(tempfile.mkdtemp()) / "bench.sqlite3"
-    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
-    os.environ.pop("REDIS_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cop_platform.settings.dev"
-    os.environ["DEBUG"] = "true"
 
+def count_queries(scale: int) -> dict:
+    """Run in a child process per scale (a fresh database and Django setup)."""
     import django
 
     django.setup()
     from django.core.management import call_command
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections, connection
+    from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from communities.models import CommunityPage
-    from members.models import User
-
-    # Keep one connection open, as a server with CONN_MAX_AGE would: otherwise
-    # every request reconnects and the query log is lost between requests.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
+    from bench.generate import generate
 
     call_command("migrate", verbosity=0)
-    call_command("seed", verbosity=0)
-    community = CommunityPage.objects.order_by("number").first()
-    coordinator = User.objects.filter(is_superuser=True).first()
-
-    anonymous = Client(HTTP_HOST="localhost")
-    logged_in = Client(HTTP_HOST="localhost")
-    logged_in.force_login(coordinator)
-    pages = [
-        ("home (anonymous)", anonymous, "/"),
-        ("community page (anonymous)", anonymous, community.url),
-        ("community page (coordinator)", logged_in, community.url),
-        ("moderation page (coordinator)", logged_in, community.url + "moderatie/"),
-        ("member list (coordinator)", logged_in, community.url + "leden/"),
-        ("search", anonymous, "/zoeken/?q=bibliotheek"),
-    ]
-    print(f"{'page':34} {'req/s':>8} {'ms/req':>8} {'queries':>8}")
-    for label, client, url in pages:
-        response = client.get(url)
-        assert response.status_code == 200, (label, response.status_code)
-        # DEBUG logs every query into a bounded deque (9,000); once full, counting by
-        # its length would read 0, so start each measurement from an empty log.
-        connection.queries_log.clear()
+    call_command("seed", "--no-accounts", verbosity=0)
+    if scale == 0:  # the migrated, seeded database that each scale starts from
+        return {}
+    data = generate(scale)
+    clients = {"visitor": Client(HTTP_HOST="localhost")}
+    for who in ("member", "coordinator", "manager"):
+        clients[who] = Client(HTTP_HOST="localhost")
+        clients[who].force_login(data[who])
+    counts = {}
+    for label, who, url in pages(data):
+        client = clients[who]
+        response = client.get(url)  # warm: Wagtail's site root paths, sessions
+        assert response.status_code == 200, (label, who, url, response.status_code)
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
-        started = time.perf_counter()
-        for _ in range(args.requests):
-            client.get(url)
-        elapsed = time.perf_counter() - started
-        print(
-            f"{label:34} {args.requests / elapsed:8.1f} {1000 * elapsed / args.requests:8.2f} "
-            f"{len(queries):8d}"
+        counts[f"{label} ({who})"] = len(queries)
+    return counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scales", default="1,10")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child is not None:
+        import json
+
+        print(json.dumps(count_queries(args.child)))
+        return
+
+    import json
+
+    scales = [int(s) for s in args.scales.split(",")]
+    results = {}
+    folder = Path(tempfile.mkdtemp())
+    template = folder / "migrated.sqlite3"
+    for scale in [0, *scales]:
+        database = template if scale == 0 else folder / f"scale{scale}.sqlite3"
+        if scale:
+            shutil.copyfile(template, database)
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{database}",
+            "DJANGO_SETTINGS_MODULE": "cop_platform.settings.dev",
+            "PAGE_CACHE_SECONDS": "0",
+        }
+        env.pop("REDIS_URL", None)
+        output = subprocess.run(
+            [sys.executable, __file__, "--child", str(scale)],
+            env=env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
         )
+        if output.returncode:
+            raise SystemExit(output.stderr)
+        results[scale] = json.loads(output.stdout.strip().splitlines()[-1])
+    shutil.rmtree(folder)
+    header = " | ".join(f"scale {s}" for s in scales)
+    print(f"| page | {header} | grows |")
+    print("|---|" + "---:|" * len(scales) + "---|")
+    for page in results[scales[0]]:
+        counts = [results[s][page] for s in scales]
+        grows = "**yes**" if len(set(counts)) > 1 else ""
+        print(f"| {page} | " + " | ".join(str(c) for c in counts) + f" | {grows} |")
 
 
 if __name__ == "__main__":

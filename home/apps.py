@@ -6,3 +6,8 @@ class HomeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "home"
     verbose_name = _("Home")
+
+    def ready(self):
+        from cop_platform.page_cache import connect_invalidation
+
+        connect_invalidation()

@@ -2,8 +2,8 @@
 
 Every POST made with these helpers is CSRF-checked: the client enforces the
 checks and the token comes from the page a person would have filled in (or,
-when that page is not theirs to open, from the csrftoken cookie that every
-page sets through the language switch).
+when that page is not theirs to open, from the csrftoken cookie that the
+login form sets: the public pages set no cookie, so that they can be cached).
 """
 
 from contextlib import contextmanager
@@ -33,7 +33,8 @@ def subpage_url(page, name: str, *args) -> str:
 
 def csrf_token(client: Client, form_url: str, fallback_url: str = "/") -> str:
     """The CSRF token from the form at `form_url`; when that page does not render
-    (403, 404, redirect), from the cookie set by `fallback_url`."""
+    (403, 404, redirect), from the cookie that `fallback_url` or else the login
+    form sets."""
     response = client.get(form_url)
     if response.status_code == 200:
         field = BeautifulSoup(response.content, "html.parser").select_one(
@@ -43,6 +44,8 @@ def csrf_token(client: Client, form_url: str, fallback_url: str = "/") -> str:
             return field["value"]
     if "csrftoken" not in client.cookies:
         assert client.get(fallback_url).status_code == 200
+    if "csrftoken" not in client.cookies:  # a public page: cacheable, so no cookie
+        assert client.get(reverse("account_login")).status_code == 200
     return client.cookies["csrftoken"].value
 
 

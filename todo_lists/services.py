@@ -22,6 +22,7 @@ from communities import permissions
 from communities.models import CommunityPage, Membership, MembershipState
 from communities.selectors import moderators_or_coordinators
 from cop_platform.mail import send_mail_on_commit
+from cop_platform.page_cache import invalidate_public_pages
 from cop_platform.sanitize import clean_text, markdown_to_html
 from todo_lists.models import (
     CLOSED_STATUSES,
@@ -65,6 +66,8 @@ def _write_order(items: list[TodoItem]) -> None:
             moved.append(item)
     if moved:
         TodoItem.objects.bulk_update(moved, ["position"])
+        # bulk_update sends no post_save: tell the anonymous page cache here.
+        invalidate_public_pages()
 
 
 def _owner_name(user) -> str | None:

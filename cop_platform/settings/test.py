@@ -24,3 +24,7 @@ if ON_POSTGRESQL:  # noqa: F405
     # Test databases are thrown away: a commit need not wait for the disk. On the
     # CI machine this takes about a quarter off the PostgreSQL pass.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
+# The anonymous page cache is off: tests change data inside a transaction that is
+# never committed, so its on-commit invalidation would not run between two requests.
+# tests/cop_platform/test_page_cache.py turns it on where it is the subject.
+PAGE_CACHE_SECONDS = 0

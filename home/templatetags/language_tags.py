@@ -1,17 +1,15 @@
 from django import template
-from django.conf import settings
 from django.urls import translate_url
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def default_language_path(context) -> str:
-    """The current page's URL in the default language (no language prefix), as the
-    language switch's `next`.
+def language_url(context, language: str) -> str:
+    """The current page's address in `language`: the same page with or without the
+    `/en/` prefix (Dutch has none), query string kept.
 
-    `set_language` lives outside i18n_patterns, so it runs in the default language
-    and translates `next` from there: given "/en/" it would read a Dutch page
-    called "en" and send the visitor back to "/en/"."""
-    request = context["request"]
-    return translate_url(request.get_full_path(), settings.LANGUAGE_CODE)
+    A link rather than Django's set_language form: the form needs a CSRF token and
+    sets a cookie, so no page with it could be served from the anonymous page cache
+    (cop_platform/page_cache.py). The language comes from the path alone."""
+    return translate_url(context["request"].get_full_path(), language)

@@ -25,7 +25,7 @@ def test_home_page_and_language_switch(page: Page, site):
         ["1 Doorgaande leeslijn (0-18)", "2 Mediawijsheid"]
     )
 
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
 
     expect(page).to_have_url(re.compile(re.escape(site) + r"/en/$"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
@@ -33,8 +33,8 @@ def test_home_page_and_language_switch(page: Page, site):
     expect(page.locator("section.priority h2").first).to_have_text("Youth & education")
     expect(page.locator(".community-card")).to_have_count(15)
 
-    page.get_by_role("button", name="Nederlands").click()
+    page.get_by_role("link", name="Nederlands").click()
 
     expect(page).to_have_url(site + "/")
     expect(page.locator("html")).to_have_attribute("lang", "nl")
-    expect(page.get_by_role("button", name="English")).to_be_visible()
+    expect(page.get_by_role("link", name="English")).to_be_visible()

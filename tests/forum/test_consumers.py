@@ -13,11 +13,17 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.urls import reverse
 
-from communities.forum.consumers import CLOSE_FORBIDDEN, CLOSE_TOO_BIG, MAX_MESSAGE_BYTES
+from communities.forum.consumers import (
+    CLOSE_FORBIDDEN,
+    CLOSE_TOO_BIG,
+    MAX_MESSAGE_BYTES,
+    _ForumConsumer,
+)
 from communities.forum.services import post_create, post_hide, thread_set_locked
 from communities.models import Membership
 from communities.services.memberships import membership_end
 from cop_platform.asgi import application
+from tests.factories import DEFAULT_PASSWORD
 from tests.views_support import client_for, form_data, post_form, soup, subpage_url
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -307,3 +313,59 @@ async def test_catch_up_and_unknown_messages(thread, member, other_member):
     await communicator.send_json_to({"type": "post", "body": "via de socket"})
     assert (await communicator.receive_json_from(timeout=TIMEOUT))["type"] == "error"
     await communicator.disconnect()
+
+
+# --- the cost of relaying ---------------------------------------------------------
+
+
+async def test_relaying_posts_asks_the_database_nothing_per_socket(
+    thread, member, other_member, monkeypatch
+):
+    """Access is checked when the socket opens; the posts that follow are relayed
+    without going back to the session store or the permissions (what can end
+    access is announced to the socket instead)."""
+    checks = []
+    original = _ForumConsumer._check
+
+    def counted(self):
+        checks.append(self.scope["user"].pk)
+        return original(self)
+
+    monkeypatch.setattr(_ForumConsumer, "_check", counted)
+    communicator, connected, _code, _client = await _open(f"/ws/forum/thread/{thread.pk}/", member)
+    assert connected
+    created, relayed = [], []
+    for body in ("Eerste", "Tweede", "Derde"):
+        post = await sync_to_async(post_create)(actor=other_member, thread=thread, body=body)
+        created.append(post.pk)
+        event = {}
+        while event.get("type") != "post_created":  # a thread_updated event comes too
+            event = await communicator.receive_json_from(timeout=TIMEOUT)
+        relayed.append(event["post_id"])
+    assert relayed == created
+    assert checks == [member.pk]
+    await communicator.disconnect()
+
+
+async def test_a_password_change_closes_the_accounts_sockets(thread, member):
+    """The new password ends the account's other sessions; their sockets close at once."""
+    communicator, connected, _code, browser = await _open(f"/ws/forum/thread/{thread.pk}/", member)
+    assert connected
+    elsewhere = await sync_to_async(client_for)(member)
+
+    def change_password():
+        return post_form(
+            elsewhere,
+            reverse("account_change_password"),
+            {
+                "oldpassword": DEFAULT_PASSWORD,
+                "password1": "Een-nieuw-wachtwoord-2026",
+                "password2": "Een-nieuw-wachtwoord-2026",
+            },
+        )
+
+    response = await sync_to_async(change_password)()
+    assert response.status_code == 302
+    assert await _closed_with(communicator) == CLOSE_FORBIDDEN
+    _again, connected, code = await _open_with(f"/ws/forum/thread/{thread.pk}/", browser)
+    assert not connected and code == CLOSE_FORBIDDEN

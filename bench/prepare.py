@@ -1,0 +1,59 @@
+"""Fill the benchmark database: migrate, seed the site tree and communities, and
+generate scale-s data (bench/generate.py). Writes what the HTTP benchmark needs
+(URLs, a member's session cookie) as JSON to stdout.
+
+    DJANGO_SETTINGS_MODULE=bench.settings python bench/prepare.py --scale 1
+"""
+
+import argparse
+import io
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=int, default=1)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.base import SessionBase
+    from django.core.management import call_command
+
+    from bench.generate import generate
+
+    quiet = io.StringIO()
+    call_command("migrate", verbosity=0, stdout=quiet)
+    call_command("seed", "--no-accounts", verbosity=0, stdout=quiet)
+    call_command("collectstatic", "--noinput", verbosity=0, stdout=quiet)
+    data = generate(args.scale)
+
+    store: SessionBase = import_module(settings.SESSION_ENGINE).SessionStore()
+    member = data["member"]
+    store[SESSION_KEY] = str(member.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = member.get_session_auth_hash()
+    store.create()
+    community, thread = data["community"], data["thread"]
+    print(
+        json.dumps(
+            {
+                "cookie": f"{settings.SESSION_COOKIE_NAME}={store.session_key}",
+                "community": community.url,
+                "thread": f"{community.url}forum/{thread.pk}/",
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""The anonymous full-page cache (cop_platform/page_cache.py): a visitor's page comes
+from the cache without a query, a member's never does, and every change a visitor
+would see on a page ends the cached copy at once."""
+
+import random
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.cache import cache
+from django.test import Client
+
+from communities.services.memberships import membership_end
+from cop_platform.page_cache import GENERATION_KEY, invalidate_public_pages
+from tests.views_support import default_language
+from todo_lists.services import todo_item_create, todo_item_move
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _dutch_afterwards():
+    """The /en/ requests here must not leave English active for the next test."""
+    with default_language():
+        yield
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The cache on, in a generation no earlier test stored pages under."""
+    settings.PAGE_CACHE_SECONDS = 60
+    cache.set(GENERATION_KEY, random.randrange(10**6, 10**9), timeout=None)
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run a change as if its transaction committed (the tests' own never does)."""
+
+    def run(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change()
+
+    return run
+
+
+def soup_of(response) -> BeautifulSoup:
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def moderator_names(client, community) -> list[str]:
+    soup = soup_of(client.get(community.url))
+    return [li.get_text(" ", strip=True) for li in soup.select(".people-list li")]
+
+
+def member_count(client, community) -> int:
+    """The number in "N leden, van M organisaties" under the People heading."""
+    soup = soup_of(client.get(community.url))
+    summary = soup.select_one("#people-heading").find_next("p").get_text(" ", strip=True)
+    return int(summary.split()[0])
+
+
+def preview_titles(client, community) -> list[str]:
+    soup = soup_of(client.get(community.url))
+    return [a.get_text(strip=True) for a in soup.select(".todo-preview__list li a")]
+
+
+def test_a_visitor_gets_the_second_request_from_the_cache(
+    page_cache, client, community, django_assert_num_queries
+):
+    first = client.get(community.url)
+    with django_assert_num_queries(0):
+        second = client.get(community.url)
+    assert second.content == first.content
+    assert soup_of(second).h1.get_text(strip=True) == community.title
+
+
+def test_each_language_is_its_own_page(page_cache, client, community):
+    dutch = soup_of(client.get(community.url))
+    english = soup_of(client.get("/en" + community.url))
+    assert dutch.html["lang"] == "nl"
+    assert english.html["lang"] == "en"
+    assert dutch.select_one("#people-heading").get_text() == "Mensen"
+    assert english.select_one("#people-heading").get_text() == "People"
+
+
+def test_a_member_always_gets_a_fresh_page(
+    page_cache, client, community, moderator, make_user, join
+):
+    member = Client()
+    member.force_login(moderator)
+    assert member_count(client, community) == 1
+    assert member_count(member, community) == 1
+    # Not committed, so nothing tells the cache: the visitor's copy stays as it was,
+    # while the member's page is rendered again.
+    join(make_user(name="Nina Nieuw"), community)
+    assert member_count(client, community) == 1
+    assert member_count(member, community) == 2
+
+
+def test_publishing_a_page_ends_its_cached_copy(page_cache, client, community, commit):
+    assert soup_of(client.get(community.url)).h1.get_text(strip=True) == community.title
+    community.title = "Leesplezier voor iedereen"
+    commit(lambda: community.save_revision().publish())
+    assert soup_of(client.get(community.url)).h1.get_text(strip=True) == (
+        "Leesplezier voor iedereen"
+    )
+
+
+def test_a_new_moderator_shows_at_once(
+    page_cache, client, community, moderator, commit, make_user, appoint
+):
+    assert moderator_names(client, community) == ["Mira Moderator"]
+    commit(lambda: appoint(make_user(name="Otto Opvolger"), community))
+    assert moderator_names(client, community) == ["Mira Moderator", "Otto Opvolger"]
+
+
+def test_an_ended_membership_shows_at_once(
+    page_cache, client, community, moderator, commit, make_user, join, coordinator
+):
+    membership = commit(lambda: join(make_user(name="Nina Nieuw"), community))
+    assert member_count(client, community) == 2
+    commit(lambda: membership_end(actor=coordinator, membership=membership, reason="Vertrokken."))
+    assert member_count(client, community) == 1
+
+
+def test_a_new_to_do_item_shows_at_once(page_cache, client, community, moderator, commit):
+    assert preview_titles(client, community) == []
+    commit(lambda: todo_item_create(actor=moderator, community=community, title="Leesclub starten"))
+    assert preview_titles(client, community) == ["Leesclub starten"]
+
+
+def test_moving_a_to_do_item_shows_at_once(page_cache, client, community, moderator, commit):
+    first, second = (
+        commit(lambda t=title: todo_item_create(actor=moderator, community=community, title=t))
+        for title in ("Leesclub starten", "Voorleeswedstrijd")
+    )
+    assert preview_titles(client, community) == ["Leesclub starten", "Voorleeswedstrijd"]
+    commit(lambda: todo_item_move(actor=moderator, item=second, direction="up"))
+    assert preview_titles(client, community) == ["Voorleeswedstrijd", "Leesclub starten"]
+
+
+def test_invalidate_public_pages_ends_every_cached_page(page_cache, client, community, commit):
+    """What other code calls when it changes a public page without the signals
+    (community lifecycle operations)."""
+    client.get(community.url)
+    community.title = "Stil veranderd"
+    # A plain save(): no publish signal, so the cached copy stays until invalidated.
+    community.save()
+    assert soup_of(client.get(community.url)).h1.get_text(strip=True) != "Stil veranderd"
+    commit(invalidate_public_pages)
+    assert soup_of(client.get(community.url)).h1.get_text(strip=True) == "Stil veranderd"
+
+
+def test_a_visitor_with_a_session_is_not_served_from_the_cache(
+    page_cache, client, community, django_assert_max_num_queries
+):
+    client.get(community.url)
+    client.cookies["sessionid"] = "no-such-session"
+    with django_assert_max_num_queries(50) as queries:
+        client.get(community.url)
+    assert len(queries) > 0
+
+
+# Every page a visitor can open without logging in.
+PUBLIC_ROUTES = [
+    "/",
+    "/en/",
+    "/communities/",
+    "{community}",
+    "/en{community}",
+    "{community}te-doen/",
+    "{community}te-doen/feed/",
+    "{community}te-doen/{item}/",
+    "/te-doen/",
+    "/te-doen/feed/",
+    "/zoeken/",
+    "/zoeken/?q=lezen",
+    "/en/zoeken/?q=lezen",
+]
+
+
+@pytest.mark.parametrize("route", PUBLIC_ROUTES)
+def test_public_pages_set_no_cookie_and_embed_no_token(
+    page_cache, client, community, moderator, commit, route
+):
+    item = commit(
+        lambda: todo_item_create(actor=moderator, community=community, title="Leesclub starten")
+    )
+    url = route.format(community=community.url, item=item.pk)
+    for _ in range(2):  # rendered, then from the cache where cacheable
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert not response.cookies, (url, response.cookies)
+        assert b"csrfmiddlewaretoken" not in response.content, url
+    assert not client.cookies
