@@ -41,7 +41,8 @@ def pair(communities, make_user, appoint, join, coordinator, django_capture_on_c
     """Communities 3 and 4 with a moderator each, a member in both, a thread and
     to-do items each."""
     three, four = communities[2], communities[3]
-    mod3, mod4, both = (make_user(name=n) for n in ("Mod Drie", "Mod Vier", "Bea Beide"))
+    mod3, both = (make_user(name=n) for n in ("Mod Drie", "Bea Beide"))
+    mod4 = make_user(name="Mod Four", language="en")
     with django_capture_on_commit_callbacks(execute=True):
         appoint(mod3, three)
         appoint(mod4, four)
@@ -98,7 +99,12 @@ def test_merge_into_new_moves_everything_and_undo_restores_it(
     ) == {mod3.pk, mod4.pk}
     assert event.counts["forum.thread"]["before"][str(three.pk)] == 1
     assert Provenance.objects.filter(event=event, action="moved").count() > 0
-    assert mailoutbox, "members are told"
+    # Every member is told once, in their own language.
+    subjects = {message.to[0]: message.subject for message in mailoutbox}
+    assert subjects[both.email] == "Communities samengevoegd tot Participatie en zelfredzaamheid"
+    assert subjects[mod4.email] == "Communities merged into Participatie en zelfredzaamheid"
+    bodies = {message.to[0]: message.body for message in mailoutbox}
+    assert "Waarom: " + REASON in bodies[both.email]
 
     lineage = community_lineage(merged)
     assert {page.pk for page in lineage.predecessors} == {three.pk, four.pk}

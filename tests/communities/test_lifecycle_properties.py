@@ -337,7 +337,7 @@ def test_random_lifecycles_keep_every_invariant(
     run_state_machine_as_test(
         LifecycleMachine,
         settings=settings(
-            max_examples=8,
+            max_examples=6,
             stateful_step_count=6,
             deadline=None,
             database=None,
