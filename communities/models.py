@@ -158,6 +158,7 @@ class CommunityPage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from communities import permissions
+        from communities.lifecycle.selectors import community_lineage
         from communities.selectors import community_people, own_membership
         from todo_lists.selectors import todo_preview
 
@@ -165,7 +166,7 @@ class CommunityPage(RoutablePageMixin, Page):
         user = request.user
         context.update(
             tags=list(self.tags.all()),
-            former_names=list(self.former_names.all()),
+            lineage=community_lineage(self),
             people=community_people(self),
             own_membership=own_membership(user, self),
             can_apply=permissions.can_apply(user, self),
@@ -174,6 +175,7 @@ class CommunityPage(RoutablePageMixin, Page):
             can_manage_moderators=permissions.can_manage_moderators(user, self)
             or permissions.can_hand_over(user, self),
             todo_preview=todo_preview(self),
+            can_run_lifecycle=permissions.can_run_lifecycle(user),
         )
         return context
 

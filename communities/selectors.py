@@ -45,22 +45,29 @@ def communities_by_priority() -> list[PriorityGroup]:
     return [group for group in groups.values() if group.communities]
 
 
-def community_tags() -> list[Tag]:
-    """Themes used by at least one live community, for the search facets."""
-    return list(
-        Tag.objects.filter(communities_communitypagetag_items__content_object__live=True)
-        .distinct()
-        .order_by("name")
-    )
+def community_tags(*, archives: bool = False) -> list[Tag]:
+    """Themes used by at least one live active community (or archive, when asked),
+    for the search facets."""
+    # One filter() call: the same tagged page must be live and (unless archives) active.
+    page = "communities_communitypagetag_items__content_object"
+    conditions = {f"{page}__live": True}
+    if not archives:
+        conditions[f"{page}__status"] = CommunityStatus.ACTIVE
+    return list(Tag.objects.filter(**conditions).distinct().order_by("name"))
 
 
-def search_communities(*, query: str = "", priority: str = "", tag: str = "") -> list:
+def search_communities(
+    *, query: str = "", priority: str = "", tag: str = "", archives: bool = False
+) -> list:
     """Live communities matching a query, filtered by priority and theme (tag slug).
 
     With a query the results are ranked by relevance; without one, by number.
-    Archived (merged, dissolved) communities are included: they stay readable.
+    Active communities only, unless `archives`: archived (merged, dissolved)
+    communities stay readable and are found on request.
     """
     pages = CommunityPage.objects.live().public()
+    if not archives:
+        pages = pages.filter(status=CommunityStatus.ACTIVE)
     if priority:
         pages = pages.filter(priority=priority)
     if tag:

@@ -10,6 +10,7 @@ def search(request):
     """Search the communities, with priority and theme (tag) as facets. Works with GET only,
     so every result list has its own shareable URL."""
     form = CommunitySearchForm(request.GET or None)
+    archives = form.is_bound and form.is_valid() and form.cleaned_data["archives"]
     results = None
     todo_results = []
     forum_results = None
@@ -19,6 +20,7 @@ def search(request):
             query=query,
             priority=form.cleaned_data["priority"],
             tag=form.cleaned_data["tag"],
+            archives=form.cleaned_data["archives"],
         )
         # To-do items match on words only (they have no priority or theme of their own).
         todo_results = search_todo_items(query)
@@ -33,7 +35,7 @@ def search(request):
             "results": results,
             "todo_results": todo_results,
             "forum_results": forum_results,
-            "tags": community_tags(),
+            "tags": community_tags(archives=archives),
             "active_tag": form.cleaned_data.get("tag", "")
             if form.is_bound and form.is_valid()
             else "",
