@@ -12,7 +12,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from communities.ownership import CommunityOwned
+from communities.ownership import CommunityOwned, OwnershipPolicy, end_on, not_ended
 from communities.routes import registered_routes
 from communities.terms import DatedQuerySet, Role
 
@@ -34,6 +34,8 @@ class CommunityStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     MERGED = "merged", _("Merged")
     DISSOLVED = "dissolved", _("Dissolved")
+    # Born of a merge or split that was undone: unpublished, kept for the history.
+    UNDONE = "undone", _("Undone")
 
 
 class CommunityIndexPage(Page):
@@ -59,6 +61,8 @@ class CommunityIndexPage(Page):
 
 
 class CommunityPageTag(TaggedItemBase):
+    lifecycle_exempt = "a page's own tags, part of the page"
+
     content_object = ParentalKey(
         "communities.CommunityPage", on_delete=models.CASCADE, related_name="tagged_items"
     )
@@ -95,6 +99,12 @@ class CommunityPage(RoutablePageMixin, Page):
         _("status"), max_length=16, choices=CommunityStatus.choices, default=CommunityStatus.ACTIVE
     )
     start_date = models.DateField(_("start date"))
+    archived_on = models.DateField(_("archived on"), null=True, blank=True, editable=False)
+    archive_reason = models.TextField(_("why it ended"), blank=True, editable=False)
+
+    # Written only by communities.lifecycle; never part of a page revision (publishing
+    # or reverting an old revision must not revive an archive).
+    LIFECYCLE_FIELDS = ("status", "archived_on", "archive_reason")
 
     content_panels = Page.content_panels + [
         # Shown, never edited here: the status changes only through the
@@ -148,7 +158,7 @@ class CommunityPage(RoutablePageMixin, Page):
         active one.
         """
         obj = super().with_content_json(content)
-        for name in ("status",):
+        for name in self.LIFECYCLE_FIELDS:
             setattr(obj, name, getattr(self, name))
         return obj
 
@@ -192,6 +202,8 @@ class CommunityFormerName(Orderable):
     """A name the community carried before (the agenda renamed several)."""
 
     page = ParentalKey(CommunityPage, on_delete=models.CASCADE, related_name="former_names")
+    lifecycle_exempt = "part of the page: its own lineage"
+
     name = models.CharField(_("name"), max_length=255)
     until = models.DateField(_("used until"), null=True, blank=True)
 
@@ -223,6 +235,10 @@ class MembershipState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
     LEFT = "left", _("Left")
     ENDED = "ended", _("Ended by a moderator")
+    # Set only by the lifecycle: folded into the person's membership of the
+    # community it merged into; or ended because the community was dissolved.
+    MERGED = "merged", _("Merged into another membership")
+    COMMUNITY_ENDED = "community_ended", _("Ended: the community was dissolved")
 
 
 # States in which a person is (or may become) part of the community; at most one
@@ -277,13 +293,38 @@ class Membership(CommunityOwned):
     # or why a moderator ended the membership. The full history is in transitions.
     moderator_message = models.TextField(_("message from the moderators"), blank=True)
 
+    # One open membership per person (a DB constraint below); duplicates fold into
+    # the earliest, keeping the earliest dates, the furthest state and all answers.
+    ownership = OwnershipPolicy(
+        conflict_key=("user_id",),
+        conflict_rows=lambda on: models.Q(state__in=OPEN_MEMBERSHIP_STATES),
+        survivor_order=("joined_at", "applied_at", "pk"),
+        reconcile={
+            "applied_at": "min",
+            "joined_at": "min",
+            "state": ("rank", ["active", "needs_info", "pending"]),
+            "haal": "unite_text",
+            "breng": "unite_text",
+            "organisation_id": "first_set",
+            "self_role": "first_set",
+        },
+        unite_m2m=("haal_topics", "breng_topics"),
+        retire_values=lambda on: {"state": "merged", "ended_at": timezone.now()},
+        ended_rows=lambda on: models.Q(state__in=OPEN_MEMBERSHIP_STATES),
+        end_values=lambda on: {"state": "community_ended", "ended_at": timezone.now()},
+        split_choice="member_user_ids",
+        split_choice_field="user_id",
+        split_copy_choice="shared_member_user_ids",
+    )
+
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "community"],
-                condition=models.Q(state__in=["pending", "needs_info", "active"]),
+                condition=models.Q(state__in=["pending", "needs_info", "active"])
+                & models.Q(retired_into__isnull=True),
                 name="one_open_membership_per_community",
             )
         ]
@@ -343,6 +384,19 @@ class Moderatorship(CommunityOwned):
 
     objects = DatedQuerySet.as_manager()
 
+    # Terms of one person fold into one spanning both; the person's terms go along
+    # when their membership moves in a split.
+    ownership = OwnershipPolicy(
+        conflict_key=("user_id",),
+        conflict_rows=not_ended,
+        survivor_order=("start_date", "pk"),
+        reconcile={"start_date": "min", "end_date": "max_or_open"},
+        retire_values=end_on,
+        ended_rows=not_ended,
+        end_values=end_on,
+        split_follows_person="user_id",
+    )
+
     class Meta:
         ordering = ["start_date", "pk"]
         verbose_name = _("moderatorship")
@@ -352,7 +406,14 @@ class Moderatorship(CommunityOwned):
                 condition=models.Q(end_date__isnull=True)
                 | models.Q(end_date__gte=models.F("start_date")),
                 name="moderatorship_ends_after_start",
-            )
+            ),
+            # Terms of one person never overlap (the services refuse it); so at most
+            # one is open-ended. A bulk move cannot break this one.
+            models.UniqueConstraint(
+                fields=["user", "community"],
+                condition=models.Q(end_date__isnull=True) & models.Q(retired_into__isnull=True),
+                name="one_open_ended_term_per_person",
+            ),
         ]
 
     def __str__(self):
@@ -368,3 +429,12 @@ class Moderatorship(CommunityOwned):
     def is_current(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.start_date <= today and (self.end_date is None or today < self.end_date)
+
+
+# The lifecycle's models live in their own package; imported here so Django finds them.
+from communities.lifecycle.models import (  # noqa: E402, F401
+    LifecycleEvent,
+    LifecycleKind,
+    Provenance,
+    ProvenanceAction,
+)

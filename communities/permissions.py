@@ -119,6 +119,19 @@ def can_hand_over(user, community: CommunityPage) -> bool:
     return community.is_active and is_current_moderator(user, community)
 
 
+# --- lifecycle --------------------------------------------------------------
+
+
+def can_run_lifecycle(user) -> bool:
+    """Merge, split, dissolve, rename and undo communities: network coordinators only."""
+    return is_coordinator(user)
+
+
+def can_view_lifecycle_history(user) -> bool:
+    """What happened to communities is public history, like the pages themselves."""
+    return True
+
+
 def can_view_moderation_overview(user) -> bool:
     return is_coordinator(user)
 

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
-from communities.ownership import CommunityOwned
+from communities.ownership import CommunityOwned, OwnershipPolicy, end_on, not_ended
 from communities.terms import DatedQuerySet, Role
 
 
@@ -206,6 +207,22 @@ class RoleAssignment(CommunityOwned):
 
     objects = DatedQuerySet.as_manager()
 
+    ownership = OwnershipPolicy(
+        conflict_key=("user_id", "organisation_id", "role"),
+        conflict_rows=not_ended,
+        survivor_order=("start_date", "pk"),
+        reconcile={
+            "start_date": "min",
+            "end_date": "max_or_open",
+            "hours_per_week": "max",
+            "contribution": "first_set",
+        },
+        retire_values=end_on,
+        ended_rows=not_ended,
+        end_values=end_on,
+        split_follows_person="user_id",
+    )
+
     class Meta:
         ordering = ["start_date", "pk"]
         verbose_name = _("role assignment")
@@ -220,6 +237,13 @@ class RoleAssignment(CommunityOwned):
                 condition=models.Q(hours_per_week__gte=0) & models.Q(hours_per_week__lte=40),
                 name="role_assignment_hours_in_range",
             ),
+            # One current role per person, organisation and role (the service
+            # refuses a second); at most one such role is open-ended.
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role", "community"],
+                condition=models.Q(end_date__isnull=True) & models.Q(retired_into__isnull=True),
+                name="one_open_ended_role_per_person",
+            ),
         ]
         indexes = [models.Index(fields=["organisation", "community"])]
 
@@ -228,8 +252,8 @@ class RoleAssignment(CommunityOwned):
 
 
 class Target(CommunityOwned):
-    """What an organisation aims for in a community by a date. Several rows for the
-    same organisation and community may exist after a merge; the newest counts."""
+    """What an organisation aims for in a community by a date: one per organisation
+    and community (older ones, met in a merge, are retired into the newest)."""
 
     organisation = models.ForeignKey(
         Organisation,
@@ -250,10 +274,25 @@ class Target(CommunityOwned):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The newest target per organisation counts; older ones fold into it. Targets
+    # belong to the community as a whole, so they stay with the source in a split.
+    ownership = OwnershipPolicy(
+        conflict_key=("organisation_id",),
+        conflict_rows=lambda on: Q(),
+        survivor_order=("-updated_at", "-pk"),
+    )
+
     class Meta:
         ordering = ["pk"]
         verbose_name = _("target")
         verbose_name_plural = _("targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "community"],
+                condition=Q(retired_into__isnull=True),
+                name="one_target_per_organisation",
+            )
+        ]
 
     def __str__(self):
         return f"{self.organisation} – {self.community_id}"

@@ -12,7 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.search import index
 
-from communities.ownership import CommunityOwned
+from communities.ownership import CommunityOwned, OwnershipPolicy
+from todo_lists.lifecycle import after_items_moved, renumber_positions
+
+# Moved items are placed after the receiving list's own items, in their sources'
+# order: offsets far above any real position, closed up by renumber_positions.
+_MOVE_OFFSET = 1_000_000
 
 
 class Phase(models.TextChoices):
@@ -40,8 +45,8 @@ class TodoItem(index.Indexed, CommunityOwned):
     `position` orders the list of one community: 1..n without gaps, kept so by
     the services under a row lock. There is deliberately no unique constraint on
     (community, position): the lifecycle moves items between communities in one
-    bulk UPDATE, and the next write to the receiving list renumbers it. Readers
-    order by (position, pk), so a list is stable in between.
+    bulk UPDATE and renumbers the receiving list in one more statement (see
+    `ownership`). Readers order by (position, pk).
     """
 
     title = models.CharField(_("title"), max_length=200)
@@ -100,6 +105,15 @@ class TodoItem(index.Indexed, CommunityOwned):
         index.FilterField("status"),
         index.FilterField("phase"),
     ]
+
+    ownership = OwnershipPolicy(
+        split_choice="todo_item_ids",
+        children=("comments",),
+        move_values=lambda index: {"position": models.F("position") + (index + 1) * _MOVE_OFFSET},
+        restore_fields=("position",),
+        after_move=renumber_positions,
+        on_commit=after_items_moved,
+    )
 
     class Meta:
         ordering = ["community", "position", "pk"]
@@ -251,6 +265,9 @@ class TodoProposal(CommunityOwned):
         verbose_name=_("resulting item"),
     )
     created_at = models.DateTimeField(_("proposed"), default=timezone.now)
+
+    # A proposal goes where its item goes; pending ones stay with the source.
+    ownership = OwnershipPolicy(split_follows="item_id")
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -157,6 +157,14 @@ class _ForumConsumer(AsyncJsonWebsocketConsumer):
 
     # --- events from the channel layer ---------------------------------------
 
+    async def forum_content_moved(self, event):
+        """A lifecycle operation or a moderator moved this content: tell the page
+        where it went (the old URL redirects there too)."""
+        await self._relay(
+            event,
+            {"type": "content_moved", "community_id": event["community_id"], "url": event["url"]},
+        )
+
     async def forum_session_ended(self, event):
         session = self.scope.get("session")
         key = event.get("session_key")

@@ -8,10 +8,12 @@ Everything changes only through communities.forum.services.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
-from communities.ownership import CommunityOwned
+from communities.forum.lifecycle import after_threads_moved
+from communities.ownership import CommunityOwned, OwnershipPolicy
 from members.models import FollowEmailMode as FollowMode
 
 
@@ -29,20 +31,17 @@ class Thread(index.Indexed, CommunityOwned):
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     pinned = models.BooleanField(_("pinned"), default=False)
     locked = models.BooleanField(_("locked"), default=False)
-    moved_from = models.ForeignKey(
-        "communities.CommunityPage",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("moved from"),
-    )
 
     search_fields = [
         index.SearchField("title", boost=2),
         index.AutocompleteField("title"),
         index.FilterField("community_id"),
     ]
+
+    # Where a thread came from is in communities.lifecycle's Provenance.
+    ownership = OwnershipPolicy(
+        split_choice="thread_ids", children=("posts",), on_commit=after_threads_moved
+    )
 
     class Meta:
         verbose_name = _("thread")
@@ -51,6 +50,13 @@ class Thread(index.Indexed, CommunityOwned):
 
     def __str__(self):
         return self.title
+
+    @cached_property
+    def moved_from(self):
+        """The community this thread was last moved out of, if any (from provenance)."""
+        from communities.lifecycle.provenance import last_moved_from
+
+        return last_moved_from(self)
 
 
 class Post(index.Indexed, models.Model):

@@ -26,6 +26,7 @@ from communities.forum.models import (
     Thread,
     ThreadReadState,
 )
+from communities.lifecycle.provenance import record_move
 from communities.models import CommunityPage
 from cop_platform.mail import absolute_url, send_mail_on_commit
 from cop_platform.sanitize import clean_text, link_mentions, markdown_to_html, mentioned_names
@@ -297,10 +298,10 @@ def thread_move(*, actor, thread: Thread, target: CommunityPage) -> Thread:
         raise ValidationError(_("The thread is already in this community."))
     if not target.is_active:
         raise ValidationError(_("Threads can only move to an active community."))
-    thread.moved_from = source
     thread.community = target
     thread.full_clean()
-    thread.save(update_fields=["community", "moved_from"])
+    thread.save(update_fields=["community"])
+    record_move(actor=actor, obj=thread, from_community=source, to_community=target)
     _announce_thread(thread, extra_communities=[source.pk])
     return thread
 

@@ -213,7 +213,11 @@ def test_moving_a_thread_takes_its_posts_along(
         moved = services.thread_move(actor=moderator, thread=thread, target=other_community)
     assert moved.community == other_community
     assert moved.moved_from == community
-    assert moved.origin_community == community
+    # The move is recorded in the one provenance table.
+    from communities.lifecycle.models import Provenance
+
+    row = Provenance.objects.get(object_id=moved.pk, content_type__model="thread")
+    assert (row.from_community, row.to_community, row.event) == (community, other_community, None)
     assert list(selectors.threads_of(other_community)) == [moved]
     assert moved.posts.count() == 2
     # The member of the old community cannot reply in the new one.

@@ -1,0 +1,41 @@
+"""What must follow when threads change community (referenced from
+Thread.ownership; the lifecycle imports nothing here): the open pages of the
+threads and of the communities they left are told where the content went, and
+the search index is refreshed. Called after commit."""
+
+from communities.forum.broadcast import community_group, thread_group
+
+
+def after_threads_moved(moves) -> None:
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from communities.forum.models import Thread
+    from communities.models import CommunityPage
+    from todo_lists.lifecycle import reindex_moved
+
+    if not moves:
+        return
+    reindex_moved(Thread, moves)
+    channel_layer = get_channel_layer()
+    if channel_layer is None:
+        return
+    pages = {
+        page.pk: page
+        for page in CommunityPage.objects.filter(pk__in={to for _id, _from, to in moves})
+    }
+    send = async_to_sync(channel_layer.group_send)
+    told = set()
+    for thread_id, from_id, to_id in moves:
+        page = pages.get(to_id)
+        if page is None:
+            continue
+        url = page.url + page.reverse_subpage("forum_thread", args=(thread_id,))
+        event = {"type": "forum.content_moved", "community_id": to_id, "url": url}
+        send(thread_group(thread_id), event)
+        if from_id not in told:
+            told.add(from_id)
+            send(
+                community_group(from_id),
+                {**event, "url": page.url + page.reverse_subpage("forum")},
+            )
