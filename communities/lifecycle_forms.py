@@ -85,7 +85,7 @@ class MergeForm(forms.Form):
                 "title", _("A name is only for a new community; rename the result afterwards.")
             )
         if len({c.pk for c in sources} | ({into.pk} if into else set())) < 2:
-            self.add_error("sources", _("Choose at least two communities to merge."))
+            self.add_error("sources", _("Choose at least two communities."))
         return data
 
 

@@ -169,7 +169,7 @@ class CommunityPage(RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         from communities import permissions
         from communities.lifecycle.selectors import community_lineage
-        from communities.selectors import community_people, own_membership
+        from communities.selectors import community_people, number_labels, own_membership
         from todo_lists.selectors import todo_preview
 
         context = super().get_context(request, *args, **kwargs)
@@ -177,6 +177,7 @@ class CommunityPage(RoutablePageMixin, Page):
         context.update(
             tags=list(self.tags.all()),
             lineage=community_lineage(self),
+            number_label=number_labels([self])[self.pk],
             people=community_people(self),
             own_membership=own_membership(user, self),
             can_apply=permissions.can_apply(user, self),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from communities.models import (
@@ -36,13 +37,46 @@ def active_communities():
 
 
 def communities_by_priority() -> list[PriorityGroup]:
-    """Active communities grouped by priority, in agenda order; empty groups left out."""
+    """Active communities grouped by priority, in agenda order; empty groups left out.
+    Each carries its `number_label` (see number_labels)."""
     groups = {value: PriorityGroup(value, label) for value, label in Priority.choices}
-    for community in active_communities().only(
-        "title", "slug", "url_path", "number", "priority", "summary", "path", "depth"
-    ):
+    communities = list(
+        active_communities().only(
+            "title", "slug", "url_path", "number", "priority", "summary", "path", "depth"
+        )
+    )
+    labels = number_labels(communities)
+    for community in communities:
+        community.number_label = labels[community.pk]
         groups[community.priority].communities.append(community)
     return [group for group in groups.values() if group.communities]
+
+
+def number_labels(communities) -> dict[int, str]:
+    """Community id → the agenda number it is known by: its own, or for the result
+    of a merge the numbers of all it was merged from ("3 en 4", as the agenda
+    writes it). One query, whatever the number of communities."""
+    from communities.lifecycle.models import LifecycleEvent, LifecycleKind
+
+    numbers = {community.pk: {community.number} for community in communities}
+    merged = LifecycleEvent.sources.through.objects.filter(
+        lifecycleevent__kind=LifecycleKind.MERGE,
+        lifecycleevent__undone_by__isnull=True,
+        lifecycleevent__results__in=list(numbers),
+    ).values_list("lifecycleevent__results", "communitypage__number")
+    for result_id, number in merged:
+        if result_id in numbers:
+            numbers[result_id].add(number)
+    return {pk: _join_numbers(sorted(found)) for pk, found in numbers.items()}
+
+
+def _join_numbers(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return str(numbers[0])
+    return _("%(numbers)s and %(last)s") % {
+        "numbers": ", ".join(map(str, numbers[:-1])),
+        "last": numbers[-1],
+    }
 
 
 def community_tags(*, archives: bool = False) -> list[Tag]:

@@ -72,7 +72,8 @@ def refuse_unpublishing_communities(request, page):
 
 @hooks.register("before_publish_page")
 def require_a_moderator(request, page):
-    if not isinstance(page, CommunityPage):
+    # An archive has no moderators (its terms ended with it); its text may still be edited.
+    if not isinstance(page, CommunityPage) or not page.is_active:
         return None
     if Moderatorship.objects.current().filter(community=page).exists():
         return None
