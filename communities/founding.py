@@ -122,6 +122,7 @@ def replay_agenda_history(*, actor) -> list[str]:
         # The new page took the summary of 3; it gets one about both (an edit, not history).
         merged = event.results.get()
         merged.summary = MERGED_SUMMARY
+        merged.tags.add(*{tag for source in sources for tag in source.tags.all()})
         merged.save_revision(user=actor).publish(user=actor, skip_permission_checks=True)
         done.append(f"merged {' and '.join(map(str, MERGED_NUMBERS))} into {MERGED_TITLE}")
     for number, title, reason in RENAMES:

@@ -2,7 +2,7 @@ from django.shortcuts import render
 
 from communities.forms import CommunitySearchForm
 from communities.forum.rendering import search_rows as forum_search_rows
-from communities.selectors import community_tags, search_communities
+from communities.selectors import community_tags, number_labels, search_communities
 from todo_lists.selectors import search_todo_items
 
 
@@ -22,6 +22,9 @@ def search(request):
             tag=form.cleaned_data["tag"],
             archives=form.cleaned_data["archives"],
         )
+        labels = number_labels(results)
+        for community in results:
+            community.number_label = labels[community.pk]
         # To-do items match on words only (they have no priority or theme of their own).
         todo_results = search_todo_items(query)
         # The forums need a login: only logged-in people get (and may open) these.
