@@ -113,7 +113,7 @@ class CommunityPage(RoutablePageMixin, Page):
             "status",
             read_only=True,
             help_text=_(
-                "Only a network coordinator changes this, on the community's lifecycle "
+                "Only a network coordinator changes this, on the community's history "
                 "page (merge, split, dissolve). The coordinator who first publishes a "
                 "community becomes its moderator."
             ),

@@ -40,7 +40,7 @@ def _delete_refusal(communities: list[CommunityPage]) -> str:
     names = ", ".join(c.title for c in communities)
     return _(
         "A community is never deleted: its members, forum and to-do list belong to it. "
-        "To end it, a network coordinator dissolves it on the community's lifecycle page "
+        "To end it, a network coordinator dissolves it on the community's history page "
         "(it stays readable as an archive). Concerns: %(names)s."
     ) % {"names": names}
 
@@ -50,7 +50,7 @@ def _unpublish_refusal(communities: list[CommunityPage]) -> str:
     return _(
         "A community is not ended by unpublishing it: its members and applicants would "
         "find a missing page. To end it, a network coordinator dissolves it on the "
-        "community's lifecycle page (it stays readable as an archive). Concerns: %(names)s."
+        "community's history page (it stays readable as an archive). Concerns: %(names)s."
     ) % {"names": names}
 
 
