@@ -5,8 +5,8 @@
   it, or a page above it, is refused with a message that says so.
 - It is never unpublished either: its members and applicants would land on a
   "page not found". Refused likewise.
-- It is published only with a current moderator (its moderators page
-  promises one). A coordinator who publishes a community without one becomes
+- It is first published only with a current moderator (its moderators page
+  promises one). A coordinator who first publishes a new community becomes
   its first moderator; anyone else is asked to let a coordinator publish it.
 """
 
@@ -72,18 +72,17 @@ def refuse_unpublishing_communities(request, page):
 
 @hooks.register("before_publish_page")
 def require_a_moderator(request, page):
-    # An archive has no moderators (its terms ended with it); its text may still be edited.
-    if not isinstance(page, CommunityPage) or not page.is_active:
+    # Only a community's first publication: later edits are published as usual (an
+    # archive has no moderators; a live community without one is on the
+    # coordinators' moderation overview).
+    if not isinstance(page, CommunityPage) or page.first_published_at is not None:
         return None
     if Moderatorship.objects.current().filter(community=page).exists():
         return None
     if not permissions.can_manage_moderators(request.user, page):
-        if page.first_published_at is None:
-            # Wagtail's create view adds the new page as live before it asks this
-            # hook; a refused community stays a draft.
-            CommunityPage.objects.filter(pk=page.pk).update(
-                live=False, has_unpublished_changes=True
-            )
+        # Wagtail's create view adds the new page as live before it asks this
+        # hook; a refused community stays a draft.
+        CommunityPage.objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
         return _refuse(
             request,
             _(
