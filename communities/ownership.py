@@ -132,9 +132,14 @@ def check_ownership_policies(app_configs=None, **kwargs):
     """Every model with a foreign key to CommunityPage declares how it is owned:
     a CommunityOwned model with an OwnershipPolicy, or `lifecycle_exempt = "why"`
     for links that are not ownership (lineage, provenance, page children)."""
+    return ownership_errors(apps.get_models())
+
+
+def ownership_errors(models_to_check) -> list[checks.Error]:
+    """The E001 errors for the given models (the check, testable on any models)."""
     page_model = apps.get_model("communities", "CommunityPage")
     errors = []
-    for model in apps.get_models():
+    for model in models_to_check:
         if model._meta.app_label in ("wagtailcore",) or model is page_model:
             continue
         links = [

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities import permissions
+from communities.lifecycle.guard import lock_active_community
 from communities.models import CommunityPage, Membership, MembershipState, Moderatorship
 from communities.selectors import coordinator_users
 from cop_platform.mail import send_mail_on_commit
@@ -42,7 +43,9 @@ MOVES = ("first", "up", "down", "last")
 def _lock_list(community: CommunityPage) -> list[TodoItem]:
     """Lock the community's items and return them in list order (fresh read).
 
-    transaction.atomic is required by the caller since this uses FOR UPDATE."""
+    transaction.atomic is required by the caller since this uses FOR UPDATE. The
+    community must still be active (see communities.lifecycle.guard)."""
+    lock_active_community(community)
     list(
         TodoItem.objects.select_for_update()
         .filter(community=community)
@@ -259,6 +262,7 @@ def todo_proposal_create(
 ) -> TodoProposal:
     """Propose an item (anyone logged in, member or not). The moderators hear of it."""
     permissions.require(permissions.can_propose_todo(actor, community))
+    lock_active_community(community)
     proposal = TodoProposal(
         community=community,
         proposer=actor,

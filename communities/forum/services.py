@@ -26,6 +26,7 @@ from communities.forum.models import (
     Thread,
     ThreadReadState,
 )
+from communities.lifecycle.guard import lock_active_community
 from communities.lifecycle.provenance import record_move
 from communities.models import CommunityPage
 from cop_platform.mail import absolute_url, send_mail_on_commit
@@ -63,8 +64,15 @@ def _render_body(source: str, community) -> tuple[str, list]:
 
 
 def _locked_thread(thread: Thread) -> Thread:
-    """Re-read under a row lock: a reply must not slip past a lock or a move."""
-    return Thread.objects.select_for_update().select_related("community").get(pk=thread.pk)
+    """Re-read under a row lock: a reply must not slip past a lock or a move.
+
+    The lock is taken on the thread alone, then the thread is read with its
+    community: a lifecycle operation locks the pages first and then the threads
+    (locking the joined page here would take them in the opposite order), and on
+    PostgreSQL a locked join re-checked after a concurrent move would find no row.
+    """
+    Thread.objects.select_for_update().filter(pk=thread.pk).values_list("pk").first()
+    return Thread.objects.select_related("community").get(pk=thread.pk)
 
 
 def _thread_email_context(thread, post=None) -> dict:
@@ -187,6 +195,7 @@ def thread_create(*, actor, community: CommunityPage, title: str, body: str) -> 
         raise ValidationError(
             _("A title can be at most %(limit)s characters long.") % {"limit": TITLE_LIMIT}
         )
+    lock_active_community(community)
     thread = Thread(community=community, title=title, author=actor)
     thread.full_clean()
     thread.save()

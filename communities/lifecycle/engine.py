@@ -30,8 +30,6 @@ class Context:
 
     event: LifecycleEvent
     on: datetime.date
-    # label -> {community id: rows retired there}
-    retired: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
     # label -> rows added (copies, terms at birth)
     added: dict = field(default_factory=lambda: defaultdict(int))
     moved_models: set = field(default_factory=set)
@@ -50,6 +48,20 @@ def lock_communities(ids) -> dict[int, CommunityPage]:
     overlapping communities cannot deadlock) and return them fresh."""
     pages = CommunityPage.objects.select_for_update().filter(pk__in=ids).order_by("pk")
     return {page.pk: page for page in pages}
+
+
+def lock_counted_children(ids) -> None:
+    """Lock the rows whose children are counted (threads, for their posts; to-do
+    items, for their comments): a reply being written waits for the operation,
+    so the counts before and after see the same children. One query per model."""
+    for model in community_owned_models():
+        if model.ownership.children:
+            list(
+                model.objects.select_for_update()
+                .filter(community__in=ids)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
 
 
 def count_rows(ids) -> dict:
@@ -192,10 +204,6 @@ def fold(ctx: Context, model, community_ids, target_id: int) -> None:
     if not groups:
         return
     into = {row["pk"]: survivor["pk"] for survivor, retired in groups for row in retired}
-    for _survivor, retired in groups:
-        for row in retired:
-            ctx.retired[label(model)][row["community_id"]] += 1
-
     # The survivors' new values, computed from the whole group.
     changes = {}
     for survivor, retired in groups:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities import permissions
+from communities.lifecycle.guard import lock_active_community
 from communities.models import (
     CommunityPage,
     Membership,
@@ -116,6 +117,7 @@ def membership_apply(
         raise ValidationError(
             _("You have already applied to this community or are a member of it.")
         )
+    lock_active_community(community)
     membership = Membership(
         user=actor,
         community=community,

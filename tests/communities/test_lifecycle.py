@@ -215,3 +215,15 @@ def test_rename_keeps_the_former_name(pair, coordinator, django_capture_on_commi
         lifecycle.lifecycle_undo(actor=coordinator, event=event)
     six.refresh_from_db()
     assert six.title == "Community en connectie" and not six.former_names.exists()
+
+
+def test_management_commands_run_as_the_system_views_never_do(communities):
+    seven = CommunityPage.objects.get(number=7)
+    with pytest.raises(PermissionDenied):
+        lifecycle.community_rename(actor=None, community=seven, title="Werkplaats", reason=REASON)
+    with lifecycle.lifecycle_as_system():
+        event = lifecycle.community_rename(
+            actor=None, community=seven, title="Werkplaats", reason=REASON
+        )
+    assert event.actor is None
+    assert CommunityPage.objects.get(number=7).title == "Werkplaats"
