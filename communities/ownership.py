@@ -135,6 +135,13 @@ def check_ownership_policies(app_configs=None, **kwargs):
     return ownership_errors(apps.get_models())
 
 
+def _is_page(field, page_model) -> bool:
+    target = field.related_model
+    if isinstance(target, str):  # not resolved (yet): compare by label
+        return target.lower() == page_model._meta.label_lower
+    return isinstance(target, type) and issubclass(target, page_model)
+
+
 def ownership_errors(models_to_check) -> list[checks.Error]:
     """The E001 errors for the given models (the check, testable on any models)."""
     page_model = apps.get_model("communities", "CommunityPage")
@@ -145,12 +152,7 @@ def ownership_errors(models_to_check) -> list[checks.Error]:
         links = [
             f
             for f in model._meta.get_fields()
-            if f.is_relation
-            and not f.auto_created
-            and f.concrete
-            and f.related_model is not None
-            and isinstance(f.related_model, type)
-            and issubclass(f.related_model, page_model)
+            if f.is_relation and not f.auto_created and f.concrete and _is_page(f, page_model)
         ]
         if not links:
             continue
