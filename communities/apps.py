@@ -10,29 +10,37 @@ class CommunitiesConfig(AppConfig):
     def ready(self):
         from communities import personal_data as parts
         from communities.routes import community_route, register_routes
-        from communities.views import membership, moderation
+        from communities.views import lifecycle, membership, moderation
         from members.personal_data import register
 
         register_routes(
-            community_route("aanmelden/", membership.apply, name="apply"),
+            community_route("aanmelden/", membership.apply, name="apply", writes=True),
             community_route("aanmelding/", membership.my_application, name="my_application"),
-            community_route("aanmelding/intrekken/", membership.withdraw, name="withdraw"),
-            community_route("verlaten/", membership.leave, name="leave"),
+            community_route(
+                "aanmelding/intrekken/", membership.withdraw, name="withdraw", writes=True
+            ),
+            community_route("verlaten/", membership.leave, name="leave", writes=True),
             community_route("leden/", moderation.members, name="members"),
             community_route(
                 "leden/<int:membership_id>/beeindigen/",
                 moderation.end_membership,
                 name="end_membership",
+                writes=True,
             ),
             community_route("moderatie/", moderation.moderation, name="moderation"),
             community_route(
-                "moderatie/<int:membership_id>/besluit/", moderation.decide, name="decide"
+                "moderatie/<int:membership_id>/besluit/",
+                moderation.decide,
+                name="decide",
+                writes=True,
             ),
             community_route("moderatoren/", moderation.moderators, name="moderators"),
+            community_route("geschiedenis/", lifecycle.community_history, name="history"),
             community_route(
                 "moderatoren/<int:term_id>/beeindigen/",
                 moderation.end_moderatorship,
                 name="end_moderatorship",
+                writes=True,
             ),
         )
 

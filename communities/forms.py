@@ -17,6 +17,9 @@ class CommunitySearchForm(forms.Form):
         choices=[("", _("All priorities")), *Priority.choices],
     )
     tag = forms.SlugField(label=_("Theme"), required=False, max_length=100)
+    archives = forms.BooleanField(
+        label=_("Also archived communities (merged or dissolved)"), required=False
+    )
 
 
 class TopicChoiceField(forms.ModelMultipleChoiceField):

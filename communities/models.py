@@ -114,7 +114,7 @@ class CommunityPage(RoutablePageMixin, Page):
             "status",
             read_only=True,
             help_text=_(
-                "Only a network coordinator changes this, on the community's lifecycle "
+                "Only a network coordinator changes this, on the community's history "
                 "page (merge, split, dissolve). The coordinator who first publishes a "
                 "community becomes its moderator."
             ),
@@ -164,7 +164,7 @@ class CommunityPage(RoutablePageMixin, Page):
         active one.
         """
         obj = super().with_content_json(content)
-        for name in ("status",):
+        for name in self.LIFECYCLE_FIELDS:
             setattr(obj, name, getattr(self, name))
         return obj
 
@@ -175,14 +175,16 @@ class CommunityPage(RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         from communities import permissions
         from communities.forum.selectors import thread_count
-        from communities.selectors import community_people, own_membership
+        from communities.lifecycle.selectors import community_lineage
+        from communities.selectors import community_people, number_labels, own_membership
         from todo_lists.selectors import todo_preview
 
         context = super().get_context(request, *args, **kwargs)
         user = request.user
         context.update(
             tags=list(self.tags.all()),
-            former_names=list(self.former_names.all()),
+            lineage=community_lineage(self),
+            number_label=number_labels([self])[self.pk],
             people=community_people(self),
             own_membership=own_membership(user, self),
             can_apply=permissions.can_apply(user, self),
@@ -192,6 +194,7 @@ class CommunityPage(RoutablePageMixin, Page):
             or permissions.can_hand_over(user, self),
             todo_preview=todo_preview(self),
             forum_thread_count=thread_count(self),
+            can_run_lifecycle=permissions.can_run_lifecycle(user),
         )
         return context
 

@@ -25,17 +25,27 @@ from django.urls import URLPattern
 from django.urls import path as path_func
 
 _ROUTES: dict[str, URLPattern] = {}
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-def community_route(pattern: str, view: Callable, name: str) -> URLPattern:
+def community_route(pattern: str, view: Callable, name: str, *, writes: bool = False) -> URLPattern:
     """A route below a community page, handled by `view(request, community, **url_kwargs)`.
 
     Wagtail calls a route as a method of the page (page, request, **kwargs);
     the adapter hands the page to the view as its second argument, the shape
     every community view has.
+
+    An archived (merged, dissolved) community is read-only: every POST below
+    it, and every request to a route that only writes (`writes=True`: forms
+    to apply, post, propose...), is answered with the archive notice and a
+    link to where the community went on, and changes nothing.
     """
 
     def route(page, request, *args, **kwargs):
+        if not page.is_active and (writes or request.method not in SAFE_METHODS):
+            from communities.views.archive import archive_refusal
+
+            return archive_refusal(request, page)
         return view(request, page, *args, **kwargs)
 
     route.__name__ = getattr(view, "__name__", name)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from communities.models import (
@@ -38,29 +39,67 @@ def active_communities():
 
 
 def communities_by_priority() -> list[PriorityGroup]:
-    """Active communities grouped by priority, in agenda order; empty groups left out."""
+    """Active communities grouped by priority, in agenda order; empty groups left out.
+    Each carries its `number_label` (see number_labels)."""
     groups = {value: PriorityGroup(value, label) for value, label in Priority.choices}
-    for community in active_communities().only(
-        "title", "slug", "url_path", "number", "priority", "summary", "path", "depth"
-    ):
+    communities = list(
+        active_communities().only(
+            "title", "slug", "url_path", "number", "priority", "summary", "path", "depth"
+        )
+    )
+    labels = number_labels(communities)
+    for community in communities:
+        community.number_label = labels[community.pk]
         groups[community.priority].communities.append(community)
     return [group for group in groups.values() if group.communities]
 
 
-def community_tags() -> list[Tag]:
-    """Themes used by at least one live community, for the search facets."""
-    return list(
-        Tag.objects.filter(communities_communitypagetag_items__content_object__live=True)
-        .distinct()
-        .order_by("name")
-    )
+def number_labels(communities) -> dict[int, str]:
+    """Community id → the agenda number it is known by: its own, or for the result
+    of a merge the numbers of all it was merged from ("3 en 4", as the agenda
+    writes it). One query, whatever the number of communities."""
+    from communities.lifecycle.models import LifecycleEvent, LifecycleKind
+
+    numbers = {community.pk: {community.number} for community in communities}
+    merged = LifecycleEvent.sources.through.objects.filter(
+        lifecycleevent__kind=LifecycleKind.MERGE,
+        lifecycleevent__undone_by__isnull=True,
+        lifecycleevent__results__in=list(numbers),
+    ).values_list("lifecycleevent__results", "communitypage__number")
+    for result_id, number in merged:
+        if result_id in numbers:
+            numbers[result_id].add(number)
+    return {pk: _join_numbers(sorted(found)) for pk, found in numbers.items()}
 
 
-def faceted_communities(*, priority: str = "", tag: str = ""):
-    """Live, public communities (archived ones included: they stay readable) with
-    the search facets applied: a priority and a theme (tag slug). The same facets
+def _join_numbers(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return str(numbers[0])
+    return _("%(numbers)s and %(last)s") % {
+        "numbers": ", ".join(map(str, numbers[:-1])),
+        "last": numbers[-1],
+    }
+
+
+def community_tags(*, archives: bool = False) -> list[Tag]:
+    """Themes used by at least one live active community (or archive, when asked),
+    for the search facets."""
+    # One filter() call: the same tagged page must be live and (unless archives) active.
+    page = "communities_communitypagetag_items__content_object"
+    conditions = {f"{page}__live": True}
+    if not archives:
+        conditions[f"{page}__status"] = CommunityStatus.ACTIVE
+    return list(Tag.objects.filter(**conditions).distinct().order_by("name"))
+
+
+def faceted_communities(*, priority: str = "", tag: str = "", archives: bool = False):
+    """Live, public communities with the search facets applied: a priority and a
+    theme (tag slug). Active communities only, unless `archives`: archived (merged,
+    dissolved) communities stay readable and are found on request. The same facets
     narrow the community, to-do and forum results of the site search."""
     pages = CommunityPage.objects.live().public()
+    if not archives:
+        pages = pages.filter(status=CommunityStatus.ACTIVE)
     if priority:
         pages = pages.filter(priority=priority)
     if tag:
@@ -68,14 +107,15 @@ def faceted_communities(*, priority: str = "", tag: str = ""):
     return pages
 
 
-def search_communities(*, query: str = "", priority: str = "", tag: str = "") -> list:
+def search_communities(
+    *, query: str = "", priority: str = "", tag: str = "", archives: bool = False
+) -> list:
     """Live communities matching a query (whole words or their beginnings), filtered
-    by priority and theme (tag slug).
+    by the facets of `faceted_communities`.
 
     With a query the results are ranked by relevance; without one, by number.
-    Archived (merged, dissolved) communities are included: they stay readable.
     """
-    pages = faceted_communities(priority=priority, tag=tag)
+    pages = faceted_communities(priority=priority, tag=tag, archives=archives)
     if query:
         # Wagtail's search backends filter only on FilterFields and a tag is a
         # relation, so search every public page and keep those that pass the facets.

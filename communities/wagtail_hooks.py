@@ -5,8 +5,8 @@
   it, or a page above it, is refused with a message that says so.
 - It is never unpublished either: its members and applicants would land on a
   "page not found". Refused likewise.
-- It is published only with a current moderator (its moderators page
-  promises one). A coordinator who publishes a community without one becomes
+- It is first published only with a current moderator (its moderators page
+  promises one). A coordinator who first publishes a new community becomes
   its first moderator; anyone else is asked to let a coordinator publish it.
 """
 
@@ -42,7 +42,7 @@ def _delete_refusal(communities: list[CommunityPage]) -> str:
     names = ", ".join(c.title for c in communities)
     return _(
         "A community is never deleted: its members, forum and to-do list belong to it. "
-        "To end it, a network coordinator dissolves it on the community's lifecycle page "
+        "To end it, a network coordinator dissolves it on the community's history page "
         "(it stays readable as an archive). Concerns: %(names)s."
     ) % {"names": names}
 
@@ -52,7 +52,7 @@ def _unpublish_refusal(communities: list[CommunityPage]) -> str:
     return _(
         "A community is not ended by unpublishing it: its members and applicants would "
         "find a missing page. To end it, a network coordinator dissolves it on the "
-        "community's lifecycle page (it stays readable as an archive). Concerns: %(names)s."
+        "community's history page (it stays readable as an archive). Concerns: %(names)s."
     ) % {"names": names}
 
 
@@ -74,17 +74,17 @@ def refuse_unpublishing_communities(request, page):
 
 @hooks.register("before_publish_page")
 def require_a_moderator(request, page):
-    if not isinstance(page, CommunityPage):
+    # Only a community's first publication: later edits are published as usual (an
+    # archive has no moderators; a live community without one is on the
+    # coordinators' moderation overview).
+    if not isinstance(page, CommunityPage) or page.first_published_at is not None:
         return None
     if Moderatorship.objects.current().filter(community=page).exists():
         return None
     if not permissions.can_manage_moderators(request.user, page):
-        if page.first_published_at is None:
-            # Wagtail's create view adds the new page as live before it asks this
-            # hook; a refused community stays a draft.
-            CommunityPage.objects.filter(pk=page.pk).update(
-                live=False, has_unpublished_changes=True
-            )
+        # Wagtail's create view adds the new page as live before it asks this
+        # hook; a refused community stays a draft.
+        CommunityPage.objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
         return _refuse(
             request,
             _(

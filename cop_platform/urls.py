@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from communities.views import lifecycle as lifecycle_views
 from communities.views import moderation as moderation_views
 from communities.views import search as search_views
 from cop_platform import errors
@@ -30,6 +31,20 @@ urlpatterns += i18n_patterns(
         moderation_views.moderation_overview,
         name="moderation_overview",
     ),
+    path("levensloop/", lifecycle_views.network_history, name="lifecycle_history"),
+    path("levensloop/samenvoegen/", lifecycle_views.merge, name="lifecycle_merge"),
+    path("levensloop/splitsen/<int:community_id>/", lifecycle_views.split, name="lifecycle_split"),
+    path(
+        "levensloop/opheffen/<int:community_id>/",
+        lifecycle_views.dissolve,
+        name="lifecycle_dissolve",
+    ),
+    path(
+        "levensloop/hernoemen/<int:community_id>/",
+        lifecycle_views.rename,
+        name="lifecycle_rename",
+    ),
+    path("levensloop/<int:event_id>/terugdraaien/", lifecycle_views.undo, name="lifecycle_undo"),
     path("te-doen/", todo_views.overview, name="todo_overview"),
     path("te-doen/feed/", todo_views.overview_feed, name="todo_overview_feed"),
     path("", include("communities.forum.urls")),

@@ -24,6 +24,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from communities.founding import FOUNDING_DATE
 from communities.models import (
     CommunityPage,
     CommunityStatus,
@@ -645,6 +646,9 @@ def _seed_roles(*, coordinator, organisations, people, today) -> int:
                 organisation=organisation,
                 state=MembershipState.ACTIVE,
                 community__status=CommunityStatus.ACTIVE,
+                # The roles of the founding communities; what the seed's replay of
+                # the agenda's history made of them keeps those (and gets no more).
+                community__start_date=FOUNDING_DATE,
             )
             .select_related("community", "user")
             .order_by("community__number", "pk")
@@ -655,8 +659,10 @@ def _seed_roles(*, coordinator, organisations, people, today) -> int:
         for position, (_community_id, group) in enumerate(sorted(by_community.items())):
             community = group[0].community
             # Every third community keeps a gap; with one person, that person
-            # holds two roles; a fourth person stays without a role.
-            roles = ROLE_ORDER[: 2 if position % 3 == 0 else 3]
+            # holds two roles; a fourth person stays without a role. By agenda
+            # number, not position: the seed's later merge of 3 and 4 changes
+            # the positions, and a second run must add nothing.
+            roles = ROLE_ORDER[: 2 if community.number % 3 == 1 else 3]
             holders = [m.user for m in group[:3]]
             for index, role in enumerate(roles):
                 user = holders[index % len(holders)]

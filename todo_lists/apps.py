@@ -18,8 +18,10 @@ class TodoListsConfig(AppConfig):
         register_routes(
             community_route("te-doen/", views.todo_list, name="todo_list"),
             community_route("te-doen/feed/", views.todo_feed, name="todo_feed"),
-            community_route("te-doen/nieuw/", views.todo_add, name="todo_add"),
-            community_route("te-doen/voorstellen/", views.todo_propose, name="todo_propose"),
+            community_route("te-doen/nieuw/", views.todo_add, name="todo_add", writes=True),
+            community_route(
+                "te-doen/voorstellen/", views.todo_propose, name="todo_propose", writes=True
+            ),
             community_route(
                 "te-doen/voorstellen/beoordelen/", views.todo_proposals, name="todo_proposals"
             ),
@@ -27,17 +29,23 @@ class TodoListsConfig(AppConfig):
                 "te-doen/voorstellen/<int:proposal_id>/besluit/",
                 views.todo_decide,
                 name="todo_decide",
+                writes=True,
             ),
             community_route("te-doen/<int:item_id>/", views.todo_item, name="todo_item"),
-            community_route("te-doen/<int:item_id>/bewerken/", views.todo_edit, name="todo_edit"),
             community_route(
-                "te-doen/<int:item_id>/verplaatsen/", views.todo_move, name="todo_move"
+                "te-doen/<int:item_id>/bewerken/", views.todo_edit, name="todo_edit", writes=True
             ),
             community_route(
-                "te-doen/<int:item_id>/afsluiten/", views.todo_close, name="todo_close"
+                "te-doen/<int:item_id>/verplaatsen/", views.todo_move, name="todo_move", writes=True
             ),
             community_route(
-                "te-doen/<int:item_id>/reageren/", views.todo_comment, name="todo_comment"
+                "te-doen/<int:item_id>/afsluiten/", views.todo_close, name="todo_close", writes=True
+            ),
+            community_route(
+                "te-doen/<int:item_id>/reageren/",
+                views.todo_comment,
+                name="todo_comment",
+                writes=True,
             ),
         )
 

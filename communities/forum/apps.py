@@ -19,9 +19,11 @@ class ForumConfig(AppConfig):
 
         register_routes(
             community_route("forum/", views.forum_index, name="forum"),
-            community_route("forum/nieuw/", views.new_thread, name="forum_new"),
+            community_route("forum/nieuw/", views.new_thread, name="forum_new", writes=True),
             community_route("forum/<int:thread_id>/", views.thread_page, name="forum_thread"),
-            community_route("forum/<int:thread_id>/antwoorden/", views.reply, name="forum_reply"),
+            community_route(
+                "forum/<int:thread_id>/antwoorden/", views.reply, name="forum_reply", writes=True
+            ),
             community_route(
                 "forum/<int:thread_id>/bericht/<int:post_id>/",
                 views.post_permalink,
@@ -31,17 +33,25 @@ class ForumConfig(AppConfig):
                 "forum/<int:thread_id>/bericht/<int:post_id>/bewerken/",
                 views.edit_post,
                 name="forum_edit",
+                writes=True,
             ),
             community_route(
                 "forum/<int:thread_id>/bericht/<int:post_id>/verbergen/",
                 views.hide_post,
                 name="forum_hide",
+                writes=True,
             ),
             community_route(
-                "forum/<int:thread_id>/moderatie/", views.moderate_thread, name="forum_moderate"
+                "forum/<int:thread_id>/moderatie/",
+                views.moderate_thread,
+                name="forum_moderate",
+                writes=True,
             ),
             community_route(
-                "forum/<int:thread_id>/volgen/", views.follow_thread, name="forum_follow"
+                "forum/<int:thread_id>/volgen/",
+                views.follow_thread,
+                name="forum_follow",
+                writes=True,
             ),
         )
 

@@ -3,7 +3,12 @@ from django.shortcuts import render
 from communities import permissions
 from communities.forms import CommunitySearchForm
 from communities.forum.rendering import search_rows as forum_search_rows
-from communities.selectors import community_tags, faceted_communities, search_communities
+from communities.selectors import (
+    community_tags,
+    faceted_communities,
+    number_labels,
+    search_communities,
+)
 from todo_lists.selectors import search_todo_items
 
 
@@ -11,13 +16,21 @@ def search(request):
     """Search the communities, with priority and theme (tag) as facets. Works with GET only,
     so every result list has its own shareable URL."""
     form = CommunitySearchForm(request.GET or None)
+    archives = form.is_bound and form.is_valid() and form.cleaned_data["archives"]
     results = None
     todo_results = []
     forum_results = None
     if form.is_bound and form.is_valid():
         query = form.cleaned_data["q"].strip()
-        facets = {"priority": form.cleaned_data["priority"], "tag": form.cleaned_data["tag"]}
+        facets = {
+            "priority": form.cleaned_data["priority"],
+            "tag": form.cleaned_data["tag"],
+            "archives": form.cleaned_data["archives"],
+        }
         results = search_communities(query=query, **facets)
+        labels = number_labels(results)
+        for community in results:
+            community.number_label = labels[community.pk]
         # To-do items and forum posts have no priority or theme of their own: the
         # facets narrow them to the communities they belong to.
         communities = faceted_communities(**facets)
@@ -35,7 +48,7 @@ def search(request):
             "results": results,
             "todo_results": todo_results,
             "forum_results": forum_results,
-            "tags": community_tags(),
+            "tags": community_tags(archives=archives),
             "active_tag": form.cleaned_data.get("tag", "")
             if form.is_bound and form.is_valid()
             else "",

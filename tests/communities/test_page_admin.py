@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from wagtail.models import Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
+from communities.lifecycle.services import community_dissolve
 from communities.models import CommunityPage, CommunityStatus, Moderatorship
 from tests.views_support import client_for, csrf_token
 
@@ -20,26 +21,26 @@ def _messages(response) -> list[str]:
     return [" ".join(m.get_text(" ").split()) for m in soup.select(".messages li")]
 
 
-def _archive(community: CommunityPage) -> None:
-    # What the lifecycle does to a dissolved community's live row.
-    CommunityPage.objects.filter(pk=community.pk).update(status=CommunityStatus.DISSOLVED)
+def _archive(community: CommunityPage, coordinator) -> None:
+    community_dissolve(actor=coordinator, community=community, reason="Te weinig animo.")
     community.refresh_from_db()
 
 
 def test_publishing_an_old_revision_keeps_the_archive(community, coordinator):
     old = community.save_revision(user=coordinator)
-    _archive(community)
+    _archive(community, coordinator)
 
     old.publish(user=coordinator)
 
     community.refresh_from_db()
     assert community.status == CommunityStatus.DISSOLVED
+    assert community.archive_reason == "Te weinig animo."
     assert community.get_latest_revision_as_object().status == CommunityStatus.DISSOLVED
 
 
 def test_reverting_a_revision_in_the_admin_keeps_the_archive(community, coordinator, moderator):
     old = community.save_revision(user=coordinator)
-    _archive(community)
+    _archive(community, coordinator)
     client = client_for(coordinator)
     url = f"/admin/pages/{community.pk}/revisions/{old.pk}/revert/"
     form = BeautifulSoup(client.get(url).content, "html.parser")
@@ -71,8 +72,9 @@ def test_the_edit_form_shows_the_status_without_a_field_for_it(community, coordi
     soup = BeautifulSoup(response.content, "html.parser")
     assert soup.select_one("[name=status]") is None
     assert "Actief" in soup.get_text()
-    assert "lifecycle" not in soup.get_text()  # the help text is Dutch
-    assert "levensloop" in soup.get_text()
+    assert "Alleen een netwerkcoördinator wijzigt dit, op de geschiedenispagina" in " ".join(
+        soup.get_text().split()
+    )
 
 
 def _csrf(client, url="/") -> str:

@@ -5,7 +5,9 @@ from bs4 import BeautifulSoup
 from django.utils import translation
 from django.utils.translation import gettext
 
+from communities.lifecycle.services import community_dissolve
 from communities.models import CommunityStatus, Priority
+from tests.factories import UserFactory
 from todo_lists.services import todo_item_create
 
 SEARCH_URL = "/zoeken/"
@@ -72,12 +74,13 @@ def test_words_theme_and_priority_combine(client, communities):
     assert found(search(client, q="Taalhuis", priority=Priority.YOUTH_EDUCATION)) == []
 
 
-def test_archived_communities_stay_findable_and_are_labelled(client, communities):
+def test_archived_communities_are_found_on_request_and_labelled(client, communities):
     dissolved = next(page for page in communities if page.number == 13)
-    dissolved.status = CommunityStatus.DISSOLVED  # until the lifecycle exists
-    dissolved.save_revision().publish()
+    coordinator = UserFactory(is_superuser=True)
+    community_dissolve(actor=coordinator, community=dissolved, reason="Te weinig animo.")
 
-    soup = search(client, q="Marketing")
+    assert found(search(client, q="Marketing")) == []
+    soup = search(client, q="Marketing", archives="on")
 
     assert found(soup) == ["13 Marketing"]
     badge = soup.select_one(".search-result .badge")

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
 
+from communities.lifecycle.selectors import community_lineage
 from communities.models import (
     CommunityPage,
     CommunityStatus,
@@ -119,9 +120,31 @@ def test_people_and_organisations(seeded):
     assert is_coordinator(coordinator)
 
 
+def test_the_agenda_history_is_replayed(seeded):
+    """Founded in 2017 as 15; the agenda merged 3 and 4 and renamed 6 and 7."""
+    active = CommunityPage.objects.filter(status=CommunityStatus.ACTIVE)
+    assert active.count() == 14
+    merged = active.get(title="Participatie en zelfredzaamheid")
+    lineage = community_lineage(merged)
+    assert [p.title for p in lineage.predecessors] == [
+        "Basisvaardigheden",
+        "Maatschappelijke deelname",
+    ]
+    for old in lineage.predecessors:
+        assert old.status == CommunityStatus.MERGED
+        assert [p.pk for p in community_lineage(old).successors] == [merged.pk]
+    # The real merge moved the demo members along.
+    assert Membership.objects.filter(community=merged, state=MembershipState.ACTIVE).exists()
+    renamed = {p.number: p for p in active.filter(number__in=[6, 7])}
+    assert renamed[6].title == "Community Librarian Netwerk"
+    assert [f.name for f in renamed[6].former_names.all()] == ["Community en connectie"]
+    assert renamed[7].title == "Werkplaats"
+    assert [f.name for f in renamed[7].former_names.all()] == ["Technologie en makers"]
+
+
 def test_moderators_and_applications(seeded):
     active = CommunityPage.objects.filter(status=CommunityStatus.ACTIVE)
-    assert active.count() == 15
+    assert active.count() == 14
     moderated = set(Moderatorship.objects.current().values_list("community_id", flat=True))
     assert set(active.values_list("pk", flat=True)) <= moderated
     for term in Moderatorship.objects.current().select_related("user", "community"):

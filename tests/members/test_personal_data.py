@@ -242,6 +242,7 @@ def test_with_a_successor_the_erase_button_is_back(person, organisation, appoint
     assert page.select_one("main form button[type=submit].button--danger") is not None
     assert page.select_one("main input[name=confirm][type=checkbox]") is not None
 
+
 def test_an_erased_member_has_one_name_on_forum_and_to_do_pages(
     make_user, join, moderator, community
 ):

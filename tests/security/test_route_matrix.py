@@ -129,6 +129,15 @@ ROUTES: dict[str, dict[str, dict]] = {
     "documents/authenticate_with_password/<int:restriction_id>/": get_post(every("deny")),
     "zoeken/": get(PUBLIC),
     "coordinatie/moderatoren/": get(only(COORDINATOR)),
+    # The lifecycle: its history is public; merge, split, dissolve, rename and undo
+    # are the coordinators'. An empty POST is a form with errors (200), changing nothing.
+    "levensloop/": get(PUBLIC),
+    "levensloop/samenvoegen/": get_post(only(COORDINATOR)),
+    "levensloop/splitsen/<int:community_id>/": get_post(only(COORDINATOR)),
+    "levensloop/opheffen/<int:community_id>/": get_post(only(COORDINATOR)),
+    "levensloop/hernoemen/<int:community_id>/": get_post(only(COORDINATOR)),
+    # No lifecycle event exists in this world: a 404 for the coordinator too.
+    "levensloop/<int:event_id>/terugdraaien/": get_post(only(NOBODY)),
     "te-doen/": get(PUBLIC),
     "te-doen/feed/": get(PUBLIC),
     # Forum reading is open to everyone logged in; the JSON endpoint says 404 to
@@ -201,6 +210,7 @@ ROUTES: dict[str, dict[str, dict]] = {
     "community:moderatie/<int:membership_id>/besluit/": get_post(only(CURATORS)),
     # The moderator may open the page (to hand over) but not appoint.
     "community:moderatoren/": get_post(only(CURATORS), only(COORDINATOR)),
+    "community:geschiedenis/": get(PUBLIC),
     "community:moderatoren/<int:term_id>/beeindigen/": get_post(only(COORDINATOR)),
     "community:te-doen/": get(PUBLIC),
     "community:te-doen/feed/": get(PUBLIC),
@@ -308,6 +318,12 @@ def _urls(w) -> dict[str, str]:
         ),
         "zoeken/": "/zoeken/?q=lezen",
         "coordinatie/moderatoren/": "/coordinatie/moderatoren/",
+        "levensloop/": "/levensloop/",
+        "levensloop/samenvoegen/": "/levensloop/samenvoegen/",
+        "levensloop/splitsen/<int:community_id>/": f"/levensloop/splitsen/{a.pk}/",
+        "levensloop/opheffen/<int:community_id>/": f"/levensloop/opheffen/{a.pk}/",
+        "levensloop/hernoemen/<int:community_id>/": f"/levensloop/hernoemen/{a.pk}/",
+        "levensloop/<int:event_id>/terugdraaien/": "/levensloop/999999/terugdraaien/",
         "te-doen/": "/te-doen/",
         "te-doen/feed/": "/te-doen/feed/",
         "forum/draad/<int:thread_id>/berichten/": (
@@ -393,6 +409,7 @@ def _urls(w) -> dict[str, str]:
         "community:moderatie/": _sub(a, "moderation"),
         "community:moderatie/<int:membership_id>/besluit/": _sub(a, "decide", w["application"].pk),
         "community:moderatoren/": _sub(a, "moderators"),
+        "community:geschiedenis/": _sub(a, "history"),
         "community:moderatoren/<int:term_id>/beeindigen/": _sub(
             a, "end_moderatorship", w["term"].pk
         ),

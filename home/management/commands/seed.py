@@ -5,14 +5,16 @@ agenda number, so an editor's later changes to a page are kept.
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from communities.forum.demo import seed_demo_forum
-from communities.founding import FOUNDING_COMMUNITIES, FOUNDING_DATE
+from communities.founding import FOUNDING_COMMUNITIES, FOUNDING_DATE, replay_agenda_history
 from communities.models import CommunityPage
+from cop_platform.mail import mail_muted
 from home.site_tree import ensure_site_tree
-from members.demo import seed_demo_people
+from members.demo import NETWORK_COORDINATOR_EMAIL, seed_demo_people
 from members.services import ensure_dev_coordinator
 from todo_lists.demo import seed_demo_todo_lists
 
@@ -61,6 +63,11 @@ class Command(BaseCommand):
         demo = seed_demo_people(password=DEV_PASSWORD)
         todo_items = seed_demo_todo_lists()
         forum_threads = seed_demo_forum()
+        # The agenda's history after 2017, with the demo content on board: the real
+        # merge moves the members, threads and to-do items of 3 and 4.
+        coordinator = get_user_model().objects.get(email=NETWORK_COORDINATOR_EMAIL)
+        with mail_muted():
+            history = replay_agenda_history(actor=coordinator)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Log in at {settings.WAGTAILADMIN_BASE_URL}/accounts/login/ with "
@@ -76,3 +83,6 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Demo to-do lists: {todo_items} items added.")
         self.stdout.write(f"Demo forum: {forum_threads} threads added.")
+        self.stdout.write(
+            "Agenda history: " + ("; ".join(history) if history else "already replayed") + "."
+        )
