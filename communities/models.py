@@ -346,6 +346,12 @@ class Membership(CommunityOwned):
     def is_open(self) -> bool:
         return self.state in OPEN_MEMBERSHIP_STATES
 
+    @property
+    def is_undecided(self) -> bool:
+        """An application the moderators have not decided yet: the applicant may
+        still answer a question or withdraw it."""
+        return self.state in (MembershipState.PENDING, MembershipState.NEEDS_INFO)
+
 
 class MembershipTransition(models.Model):
     """Who moved a membership from which state to which, when and why."""
@@ -366,6 +372,18 @@ class MembershipTransition(models.Model):
 
     def __str__(self):
         return f"{self.from_state or '—'} → {self.to_state}"
+
+    @property
+    def message_kind(self) -> str:
+        """What the note is, as the conversation on an application names it."""
+        kinds = {
+            MembershipState.NEEDS_INFO: _("Question"),
+            MembershipState.PENDING: _("Answer"),
+            MembershipState.ACTIVE: _("Welcome message"),
+            MembershipState.DECLINED: _("Reason for declining"),
+            MembershipState.ENDED: _("Reason for ending the membership"),
+        }
+        return kinds.get(self.to_state, _("Message"))
 
 
 class Moderatorship(CommunityOwned):
