@@ -99,6 +99,9 @@ ALLOWED: dict[str, dict[str, tuple]] = {
     },
     "intake question and answer": {
         "community:aanmelding/": ("applicant",),
+        # The conversation on the application card (issue 13: the moderator must see
+        # the answer to their question).
+        "community:moderatie/": CURATORS,
         "mijn-gegevens/download/": ("applicant",),
         EMAIL: ("applicant", "moderator"),  # the question to them, the answer to A's moderator
     },
@@ -129,6 +132,7 @@ ALLOWED: dict[str, dict[str, tuple]] = {
                 "revision revert",
                 "page history",
                 "page copy",
+                "page chooser search",
                 "admin API pages",
                 "admin API page detail",
             )
@@ -248,7 +252,8 @@ def _text(response) -> str:
     content_type = response.get("Content-Type", "")
     # Where a redirect leads, without the query: the login page's ?next= only
     # repeats the address that was asked for.
-    parts = [response.get("Location", "").split("?", 1)[0]]
+    # Quoted like an href, so that a redirect to the result counts as a link to it.
+    parts = ['"%s"' % response.get("Location", "").split("?", 1)[0]]
     if content_type.startswith(XLSX_TYPE):
         sheet = load_workbook(io.BytesIO(response.content)).active
         parts += [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v]
@@ -264,7 +269,9 @@ def _text(response) -> str:
 def _words(rendered, datum) -> list[str]:
     words = list(SENTINELS[datum])
     if datum.startswith("self-test"):
-        words.append(rendered["result_path"])
+        # As a link target (quoted): every page also links to its own address in the
+        # other language (/en/...), which is not a link to the result.
+        words.append(f'"{rendered["result_path"]}"')
     return words
 
 
