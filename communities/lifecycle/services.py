@@ -31,7 +31,7 @@ from contextvars import ContextVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -87,8 +87,7 @@ def lifecycle_as_system():
 def _require_coordinator(actor) -> None:
     if actor is None and _as_system.get():
         return
-    if actor is None or not permissions.can_run_lifecycle(actor):
-        raise PermissionDenied
+    permissions.require(actor is not None and permissions.can_run_lifecycle(actor))
 
 
 def _clean_reason(reason: str) -> str:

@@ -562,7 +562,7 @@ def test_required_error_is_dutch(cast, community):
     assert [a["href"] for a in page.select(".error-summary a")] == ["#id_haal", "#id_breng"]
 
 
-def test_apply_to_an_archived_community_is_not_found(cast, community):
+def test_apply_to_an_archived_community_is_refused(cast, community):
     community.status = "dissolved"
     community.save_revision().publish()
     client = client_for(cast.outsider)
@@ -575,7 +575,8 @@ def test_apply_to_an_archived_community_is_not_found(cast, community):
         form_url=community.url,
     )
 
-    assert response.status_code == 404
+    # The archive's own refusal page (communities/views/archive.py), changing nothing.
+    assert response.status_code == 403
     assert world() == before
 
 

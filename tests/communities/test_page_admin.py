@@ -11,6 +11,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 
 from communities.lifecycle.services import community_dissolve
 from communities.models import CommunityPage, CommunityStatus, Moderatorship
+from cop_platform.wording import PUBLISHERS_GROUP
 from tests.views_support import client_for, csrf_token
 
 pytestmark = pytest.mark.django_db
@@ -159,7 +160,7 @@ def test_the_coordinator_who_publishes_a_new_community_becomes_its_moderator(
     network_coordinator.is_staff = True
     network_coordinator.save()
     # Wagtail's "Moderators" may publish; "Editors" only submit for moderation.
-    network_coordinator.groups.add(Group.objects.get(name="Moderators"))
+    network_coordinator.groups.add(Group.objects.get(name=PUBLISHERS_GROUP))
     client = client_for(network_coordinator)
     index = communities[0].get_parent()
 
@@ -181,7 +182,7 @@ def test_an_admin_who_is_no_coordinator_cannot_publish_a_community_without_a_mod
     communities, make_user
 ):
     editor = make_user(is_staff=True)
-    editor.groups.add(Group.objects.get(name="Moderators"))
+    editor.groups.add(Group.objects.get(name=PUBLISHERS_GROUP))
     client = client_for(editor)
     index = communities[0].get_parent()
 

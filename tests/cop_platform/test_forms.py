@@ -70,11 +70,24 @@ def project_forms() -> list[type[forms.BaseForm]]:
     return sorted(found, key=lambda cls: f"{cls.__module__}.{cls.__qualname__}")
 
 
+def own_fields(form) -> dict:
+    """The fields the project declares: not those a framework base form brings
+    (Wagtail's page form declares comment_notifications, labelled by Wagtail)."""
+    packages = project_packages()
+    inherited = {
+        name
+        for base in form.__mro__[1:]
+        if base.__module__.split(".")[0] not in packages
+        for name in getattr(base, "declared_fields", {})
+    }
+    return {name: field for name, field in form.base_fields.items() if name not in inherited}
+
+
 FORMS = project_forms()
 FIELDS = [
     pytest.param(form, name, field, id=f"{form.__name__}.{name}")
     for form in FORMS
-    for name, field in form.base_fields.items()
+    for name, field in own_fields(form).items()
 ]
 DATE_FIELDS = [param for param in FIELDS if isinstance(param.values[2], forms.DateField)]
 NUMBER_FIELDS = [

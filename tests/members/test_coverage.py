@@ -171,16 +171,16 @@ def test_query_counts_do_not_grow_with_the_data(
     assert coverage[3] == coverage[30]
 
 
-def test_gap_warnings_are_proper_dutch_for_one_role_and_for_several(crafted, organisation):
+def test_gap_warnings_are_proper_dutch_for_one_role_and_for_several(crafted, organisation, manager):
     from django.utils import translation
 
     with translation.override("nl"):
-        coverage = organisation_coverage(organisation)
+        coverage = organisation_coverage(organisation, viewer=manager)
         gaps = {w.community.pk: w.text for w in coverage.warnings if w.kind == GAP}
     assert gaps[crafted["community"].pk] == "Niemand heeft de rol van aanjager."
     assert gaps[crafted["young"].pk] == "Niemand heeft de rollen van bouwer, verbinder en aanjager."
     with translation.override("en"):
-        coverage = organisation_coverage(organisation)
+        coverage = organisation_coverage(organisation, viewer=manager)
         gaps = {w.community.pk: w.text for w in coverage.warnings if w.kind == GAP}
     assert gaps[crafted["community"].pk] == "Nobody holds the role of driver (aanjager)."
     assert gaps[crafted["young"].pk] == (

@@ -154,5 +154,5 @@ def test_coverage_shows_the_self_test_comparison_to_the_managers_only(
         for shown in (csv_text, " ".join(cells)):
             assert "zelftest" not in shown.lower()
             assert "wijkt af" not in shown and "komt overeen" not in shown
-        header = csv_text.splitlines()[0].split(",")
+        header = csv_text.splitlines()[0].split(";")  # the Dutch site's CSV
         assert len(header) == 6  # the column is left out, not left empty

@@ -253,7 +253,8 @@ def _text(response) -> str:
     # Where a redirect leads, without the query: the login page's ?next= only
     # repeats the address that was asked for.
     # Quoted like an href, so that a redirect to the result counts as a link to it.
-    parts = ['"%s"' % response.get("Location", "").split("?", 1)[0]]
+    location = response.get("Location", "").split("?", 1)[0]
+    parts = [f'"{location}"']
     if content_type.startswith(XLSX_TYPE):
         sheet = load_workbook(io.BytesIO(response.content)).active
         parts += [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v]
