@@ -8,6 +8,7 @@ the user object by `_facts`.
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 
 from communities.models import (
     OPEN_MEMBERSHIP_STATES,
@@ -339,8 +340,11 @@ def can_confirm_agreement(user, agreement) -> bool:
     return user.is_authenticated and agreement.user_id == user.pk
 
 
-def require(allowed: bool) -> None:
-    """Services call this with the answer of one of the questions above: a refusal
-    becomes PermissionDenied (403 in a view)."""
+def require(allowed: bool, *, hide: bool = False) -> None:
+    """Services and views call this with the answer of one of the questions above:
+    a refusal becomes PermissionDenied (403, the Dutch error page). With `hide`, for
+    an object whose existence is private or that is not there for this person (an
+    application of another community, a membership in another state), the refusal
+    is a 404 instead, which does not tell that it exists."""
     if not allowed:
-        raise PermissionDenied
+        raise Http404 if hide else PermissionDenied

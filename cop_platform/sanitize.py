@@ -9,6 +9,7 @@ attribute, a <script>, JSON or an e-mail header.
 
 import html as html_lib
 import re
+import secrets
 from functools import partial
 
 import bleach
@@ -126,41 +127,58 @@ def mentioned_names(source: str, names) -> set[str]:
     return found
 
 
-def link_mentions(html: str, mapping: dict[str, str]) -> str:
-    """Turn "@name" in sanitised HTML into a link to `mapping[name]` (a site path).
+def markdown_with_mentions(source: str, mapping: dict[str, str]) -> str:
+    """`markdown_to_html(source)` with every "@name" of `mapping` (name → site path)
+    linked to its path, the link covering the whole name as it was typed.
 
-    Only text outside links, code and preformatted blocks is touched; the links are
-    built here from the mapping (never from the text), and the result goes through
-    the cleaner again, so it stays within the allow-list.
-    """
+    A display name may hold Markdown's own characters ("*Anna* de _Vries_",
+    "Jan__Bakker", "Anne <b>"), which Markdown would turn into emphasis and so split
+    the name. So each mention is swapped for an inert placeholder (letters and
+    digits with a random part nobody can type in advance) before Markdown runs, and
+    replaced after: by a link in running text; by the name as plain text inside
+    links, code and preformatted blocks. The links are built here from the mapping
+    (never from the text), and the result goes through the cleaner again, so it
+    stays within the allow-list."""
     if not mapping:
-        return html
+        return markdown_to_html(source)
     # Longest first, so "@Anna de Vries" wins over "@Anna".
     names = sorted(mapping, key=len, reverse=True)
-    # The name as sanitised HTML text shows it: escaped, never stripped ("Anne <b>"
-    # must link as a whole, not as "Anne ").
-    escaped = {html_lib.escape(name, quote=False): name for name in names}
     pattern = re.compile(
-        r"(?<![\w@])@(" + "|".join(re.escape(e) for e in escaped) + r")(?!\w)", re.IGNORECASE
+        r"(?<![\w@])@(" + "|".join(re.escape(name) for name in names) + r")(?!\w)", re.IGNORECASE
     )
-    lookup = {key.lower(): escaped[key] for key in escaped}
-    parts = _TAG_OR_TEXT.split(html)
+    lookup = {name.lower(): name for name in names}
+    typed: list[str] = []
+    nonce = secrets.token_hex(8)
+
+    def hold(match) -> str:
+        typed.append(match.group(1))
+        return f"@mention{nonce}n{len(typed) - 1}x"
+
+    html = markdown_to_html(pattern.sub(hold, (source or "")[:MAX_SOURCE_LENGTH]))
+    placeholder = re.compile(rf"@mention{nonce}n(\d+)x")
+
+    def as_text(match) -> str:
+        return "@" + html_lib.escape(typed[int(match.group(1))], quote=False)
+
+    def as_link(match) -> str:
+        name = typed[int(match.group(1))]
+        path = mapping[lookup[name.lower()]]
+        href = bleach.clean(path, tags=set(), strip=True).replace('"', "&quot;")
+        return f'<a href="{href}" rel="{LINK_REL}">{as_text(match)}</a>'
+
     depth = 0
     out = []
-    for part in parts:
+    for part in _TAG_OR_TEXT.split(html):
         if part.startswith("<"):
             match = re.match(r"<(/?)([a-zA-Z0-9]+)", part)
             if match and match.group(2).lower() in _NO_MENTION_INSIDE:
                 depth += -1 if match.group(1) else 1
-            out.append(part)
-        elif depth > 0 or "@" not in part:
-            out.append(part)
+            # A placeholder in an attribute (a link's title) reads as the name.
+            out.append(
+                placeholder.sub(
+                    lambda m: "@" + html_lib.escape(typed[int(m.group(1))], quote=True), part
+                )
+            )
         else:
-
-            def link(match):
-                name = lookup[match.group(1).lower()]
-                href = bleach.clean(mapping[name], tags=set(), strip=True).replace('"', "&quot;")
-                return f'<a href="{href}" rel="{LINK_REL}">@{match.group(1)}</a>'
-
-            out.append(pattern.sub(link, part))
+            out.append(placeholder.sub(as_text if depth > 0 else as_link, part))
     return clean_html("".join(out))

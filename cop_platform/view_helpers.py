@@ -9,14 +9,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from cop_platform.errors import Forbidden
 
 
-def login_or_forbid(request, allowed: bool = True, who_may: str = ""):
+def login_or_forbid(request, allowed: bool = True, who_may: str = "", anonymous=None):
     """A redirect to the login page for anonymous visitors (return it); 403 for
     logged-in people without the right; None when the view may go on. `who_may`
     (translated) tells the refused person on the 403 page who may see the page.
+    `anonymous`, a callable returning a response, replaces the redirect where a
+    page explains to visitors what logging in would show them.
 
     Usage: `if response := login_or_forbid(request, permissions.can_x(...)): return response`"""
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+        return anonymous() if anonymous else redirect_to_login(request.get_full_path())
     if not allowed:
         raise Forbidden(who_may) if who_may else PermissionDenied
     return None

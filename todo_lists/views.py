@@ -287,7 +287,7 @@ def todo_comment(request, community, item_id):
 
 def todo_propose(request, community):
     """Propose an item; see your earlier proposals and what the moderators decided."""
-    if response := login_or_forbid(request, request.user.is_authenticated):
+    if response := login_or_forbid(request):
         return response
     can_propose = permissions.can_propose_todo(request.user, community)
     form = ProposalForm(request.POST or None)

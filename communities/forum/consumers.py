@@ -82,14 +82,11 @@ class _ForumConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self):
         self._checked_at = 0.0
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_FORBIDDEN)
-            return
+        # Logged in with a live session, and allowed by the policy (`_check`).
         if not await self._allowed(force=True):
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.groups_to_join = [*self.topic_groups(), user_group(user.pk)]
+        self.groups_to_join = [*self.topic_groups(), user_group(self.scope["user"].pk)]
         for group in self.groups_to_join:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()

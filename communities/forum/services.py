@@ -32,8 +32,7 @@ from communities.models import CommunityPage
 from cop_platform.mail import absolute_url, send_mail_on_commit
 from cop_platform.sanitize import (
     clean_text,
-    link_mentions,
-    markdown_to_html,
+    markdown_with_mentions,
     mentioned_names,
     one_line,
 )
@@ -56,18 +55,13 @@ def _clean_body(body: str) -> str:
 
 def _render_body(source: str, community) -> tuple[str, list]:
     """Sanitised HTML with @mentions of active members linked, and who was mentioned."""
-    html = markdown_to_html(source)
     candidates = selectors.mention_candidates(community)
     names = mentioned_names(source, candidates)
     mentioned = {candidates[name].pk: candidates[name] for name in names}
-    if names:
-        # Stored once, so the links use the default language's (unprefixed) URLs.
-        with translation.override(settings.LANGUAGE_CODE):
-            mapping = {
-                name: reverse("members:profile", args=[candidates[name].pk]) for name in names
-            }
-        html = link_mentions(html, mapping)
-    return html, list(mentioned.values())
+    # Stored once, so the links use the default language's (unprefixed) URLs.
+    with translation.override(settings.LANGUAGE_CODE):
+        mapping = {name: reverse("members:profile", args=[candidates[name].pk]) for name in names}
+    return markdown_with_mentions(source, mapping), list(mentioned.values())
 
 
 def _locked_thread(thread: Thread) -> Thread:

@@ -56,9 +56,7 @@ def _login_to_read(request, community):
     """For anonymous visitors, instead of a silent redirect to the login form: a page
     saying that the forum exists, how many threads it has, and that logging in lets
     them read along (the whole network may), with a login link that brings them back.
-    None for logged-in people (then the view asks permissions as usual)."""
-    if request.user.is_authenticated:
-        return None
+    For `login_or_forbid(..., anonymous=...)`."""
     return TemplateResponse(
         request,
         "forum/login_to_read.html",
@@ -69,9 +67,11 @@ def _login_to_read(request, community):
 def forum_index(request, community):
     """The thread list: pinned first, then by last activity, with reply counts and
     unread markers."""
-    if response := _login_to_read(request, community):
-        return response
-    if response := login_or_forbid(request, permissions.can_read_forum(request.user, community)):
+    if response := login_or_forbid(
+        request,
+        permissions.can_read_forum(request.user, community),
+        anonymous=lambda: _login_to_read(request, community),
+    ):
         return response
     user = request.user
     page_obj = Paginator(selectors.threads_of(community, user=user), THREADS_PER_PAGE).get_page(
@@ -132,9 +132,11 @@ def new_thread(request, community):
 
 def thread_page(request, community, thread_id):
     """A thread with its posts, paginated; replying, following and moderating."""
-    if response := _login_to_read(request, community):
-        return response
-    if response := login_or_forbid(request, permissions.can_read_forum(request.user, community)):
+    if response := login_or_forbid(
+        request,
+        permissions.can_read_forum(request.user, community),
+        anonymous=lambda: _login_to_read(request, community),
+    ):
         return response
     thread, moved = _thread_here(request, community, thread_id)
     if moved is not None:
@@ -239,9 +241,11 @@ def _post_here(request, community, thread_id, post_id):
 
 def post_permalink(request, community, thread_id, post_id):
     """Redirect to the page of the thread that shows this post."""
-    if response := _login_to_read(request, community):
-        return response
-    if response := login_or_forbid(request, permissions.can_read_forum(request.user, community)):
+    if response := login_or_forbid(
+        request,
+        permissions.can_read_forum(request.user, community),
+        anonymous=lambda: _login_to_read(request, community),
+    ):
         return response
     thread, post, moved = _post_here(request, community, thread_id, post_id)
     if moved is not None:
@@ -396,8 +400,7 @@ def follow_thread(request, community, thread_id):
 def posts_since(request, thread_id):
     """The catch-up endpoint of the live thread page: posts after `na` (a post id),
     oldest first, as the same sanitised fragments the live updates carry."""
-    if not request.user.is_authenticated:
-        return JsonResponse({"error": "login required"}, status=403)
+    # Anonymous visitors and those who may not read it: the same 404 as a missing thread.
     thread = selectors.thread_get_for_user(user=request.user, thread_id=thread_id)
     try:
         after = max(int(request.GET.get("na", "0")), 0)

@@ -6,7 +6,6 @@ receives the page; permission questions go to communities.permissions.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -25,8 +24,8 @@ def apply(request, community):
     """The haal/breng intake form."""
     if response := login_or_forbid(request):
         return response
-    if not community.is_active:
-        raise Http404
+    # An archived community takes no applications: its form is not there.
+    permissions.require(community.is_active, hide=True)
     state = permissions.open_membership_state(request.user, community)
     if state is not None:
         messages.info(
@@ -112,8 +111,7 @@ def withdraw(request, community):
     if response := login_or_forbid(request):
         return response
     membership = own_membership(request.user, community)
-    if membership is None or not membership.is_undecided:
-        raise Http404
+    permissions.require(membership is not None and membership.is_undecided, hide=True)
     error = None
     if request.method == "POST":
         try:
@@ -136,8 +134,9 @@ def leave(request, community):
     if response := login_or_forbid(request):
         return response
     membership = own_membership(request.user, community)
-    if membership is None or membership.state != MembershipState.ACTIVE:
-        raise Http404
+    permissions.require(
+        membership is not None and membership.state == MembershipState.ACTIVE, hide=True
+    )
     error = None
     if request.method == "POST":
         try:

@@ -2,9 +2,8 @@
 list with the haal/breng balance, and dated moderatorships."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -62,8 +61,7 @@ def decide(request, community, membership_id):
     if request.method != "POST":
         return redirect(community.subpage_url("moderation"))
     membership = application_for_decision(community, membership_id)
-    if membership is None:
-        raise Http404
+    permissions.require(membership is not None, hide=True)
     form = DecisionForm(request.POST, prefix=f"m{membership.pk}")
     if not form.is_valid():
         return TemplateResponse(
@@ -169,8 +167,12 @@ def moderators(request, community):
     )
     if request.method == "POST":
         action = request.POST.get("action")
+        # Each action of the page only for whom its form was shown.
+        permissions.require(
+            (action == "appoint" and may_manage) or (action == "hand_over" and may_hand_over)
+        )
         try:
-            if action == "appoint" and may_manage:
+            if action == "appoint":
                 appoint_form = AppointForm(request.POST, community=community)
                 if appoint_form.is_valid():
                     moderator_services.moderator_appoint(
@@ -178,7 +180,7 @@ def moderators(request, community):
                     )
                     messages.success(request, _("The moderator has been appointed."))
                     return redirect(request.path)
-            elif action == "hand_over" and may_hand_over:
+            else:
                 hand_over_form = HandOverForm(request.POST, community=community, actor=request.user)
                 if hand_over_form.is_valid():
                     moderator_services.moderator_hand_over(
@@ -188,8 +190,6 @@ def moderators(request, community):
                     )
                     messages.success(request, _("You have handed over the moderator role."))
                     return redirect(community.url)
-            else:
-                raise PermissionDenied
         except ValidationError as error:
             for text in error.messages:
                 messages.error(request, text)

@@ -5,16 +5,16 @@ admin; a community takes a bounded number of themes; e-mail subjects are plain
 text; a mention links the whole display name."""
 
 from email.header import decode_header, make_header
-from html import unescape
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core import mail
 from django.urls import reverse
 
 from communities.admin_forms import MAX_THEMES
 from communities.forum.services import post_create, thread_create
 from communities.models import CommunityPage
-from cop_platform.sanitize import link_mentions, markdown_to_html, one_line
+from cop_platform.sanitize import markdown_with_mentions, one_line
 from members.models import Organisation
 from members.services import profile_update
 from tests.views_support import client_for, default_language, post_form, soup, visible_text
@@ -140,9 +140,41 @@ def test_e_mail_subjects_are_plain_text(
 @pytest.mark.parametrize(
     "name",
     ["Anna de Vries", "Jan-Willem O'Brien", "Anna & Bert", 'Kees "K" Jansen', "Els (OBA)",
-     "J. de Vries", "Anne <b>", "Jo 😀"],
+     "J. de Vries", "Anne <b>", "Jo 😀",
+     # Markdown's own characters: emphasis must not split the name.
+     "*Anna* de _Vries_", "Jan__Bakker", "Jan **Bakker**", "`Kees`", "Anna [OBA](x)",
+     "Bert \\ Ernie"],
 )  # fmt: skip
 def test_a_mention_links_the_whole_display_name(name):
-    html = link_mentions(markdown_to_html(f"Hoi @{name} kijk"), {name: "/mensen/1/"})
-    link_text = html.split('rel="nofollow ugc noopener">', 1)[1].split("</a>", 1)[0]
-    assert unescape(link_text) == "@" + name
+    html = markdown_with_mentions(f"Hoi @{name} kijk", {name: "/mensen/1/"})
+    [link] = BeautifulSoup(html, "html.parser").select('a[href="/mensen/1/"]')
+    assert link.get_text() == "@" + name
+    assert "<em>" not in html and "<strong>" not in html and "<code>" not in html
+
+
+def test_a_mention_in_code_or_a_link_stays_text_and_emphasis_around_it_stays():
+    mapping = {"*Anna* de _Vries_": "/mensen/1/"}
+    html = markdown_with_mentions(
+        "*Kijk @*anna* de _vries_*, `@*Anna* de _Vries_` [@*Anna* de _Vries_](/x)", mapping
+    )
+    page = BeautifulSoup(html, "html.parser")
+    [em] = page.select("em")
+    assert em.select_one("a").get_text() == "@*anna* de _vries_"
+    assert page.select_one("code").get_text() == "@*Anna* de _Vries_"
+    assert [a["href"] for a in page.select("a")] == ["/mensen/1/", "/x"]
+
+
+def test_a_post_mentioning_a_name_with_markdown_characters_links_and_notifies(
+    make_user, join, community, django_capture_on_commit_callbacks
+):
+    author, named = make_user(name="Schrijver"), make_user(name="Jan__Bakker")
+    join(author, community)
+    join(named, community)
+    thread = thread_create(actor=author, community=community, title="Vraag", body="Hallo")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        post = post_create(actor=author, thread=thread, body="Vraag voor @Jan__Bakker, graag.")
+    [link] = BeautifulSoup(post.body_html, "html.parser").select("a")
+    assert link.get_text() == "@Jan__Bakker"
+    assert link["href"] == reverse("members:profile", args=[named.pk])
+    assert [m.to for m in mail.outbox] == [[named.email]]

@@ -21,7 +21,7 @@ from communities.forum import selectors, services
 from communities.forum.broadcast import thread_group
 from communities.forum.models import Follow, Notification, Post, Thread, ThreadReadState
 from communities.models import CommunityStatus
-from cop_platform.sanitize import ALLOWED_TAGS, clean_html, link_mentions
+from cop_platform.sanitize import ALLOWED_TAGS, clean_html, markdown_with_mentions
 from members.models import FollowEmailMode
 from members.services.profiles import profile_set_notification_preferences
 
@@ -76,8 +76,8 @@ def test_links_get_nofollow_ugc_noopener(member, thread, django_capture_on_commi
 
 
 def test_mention_links_stay_within_the_allow_list():
-    html = "<p>Hoi @Anna de Vries en @anna, <code>@Anna</code> <a href='/x'>@Anna</a></p>"
-    out = link_mentions(clean_html(html), {"Anna de Vries": "/mensen/3/", "Anna": "/mensen/4/"})
+    source = "Hoi @Anna de Vries en @anna, `@Anna` [@Anna](/x)"
+    out = markdown_with_mentions(source, {"Anna de Vries": "/mensen/3/", "Anna": "/mensen/4/"})
     assert '<a href="/mensen/3/" rel="nofollow ugc noopener">@Anna de Vries</a>' in out
     assert '<a href="/mensen/4/" rel="nofollow ugc noopener">@anna</a>' in out
     assert "<code>@Anna</code>" in out

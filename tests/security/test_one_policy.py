@@ -8,6 +8,7 @@ login decorator next to the project's helper. Each shape has one home; a new
 occurrence anywhere else fails here, with where it is.
 """
 
+import ast
 import re
 from pathlib import Path
 
@@ -37,10 +38,8 @@ SHAPES = {
     ),
     "refusal written by hand": (
         r"raise PermissionDenied\b",
-        # The helper turns a permission answer into a response. The moderators page
-        # refuses an action its form offered to someone else (kept as is while the
-        # moderation flows are reworked in parallel; it asks the policy first).
-        {"cop_platform/view_helpers.py", "communities/views/moderation.py"},
+        # The helper turns a permission answer into a response.
+        {"cop_platform/view_helpers.py"},
     ),
     "Django's login decorator": (r"\blogin_required\b", set()),
     "forum visibility by login alone": (r"is_authenticated.*forum|forum.*is_authenticated", set()),
@@ -87,3 +86,60 @@ def test_each_role_has_one_definition():
     ):
         assert callable(getattr(permissions, name)), name
     assert HELPERS.exists()
+
+
+# What a view or consumer must not do itself: refuse by hand (403 or 404), use
+# Django's login decorators, or decide by `is_authenticated`. It asks
+# `permissions.require()` / `login_or_forbid()` / `login_needed` instead.
+REFUSALS = {"PermissionDenied", "Forbidden", "Http404"}
+DECORATORS = {"login_required", "user_passes_test", "permission_required"}
+# Functions that check authentication itself, not access: whether a socket's
+# session is still logged in as its user (Django's session, re-read).
+AUTHENTICATION_ONLY = {"communities/forum/consumers.py": {"_session_still_valid"}}
+
+
+def _view_modules():
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if path.name in ("views.py", "consumers.py") or path.parent.name == "views":
+                yield path.relative_to(ROOT).as_posix(), ast.parse(path.read_text("utf-8"))
+
+
+def _name(node) -> str:
+    node = node.func if isinstance(node, ast.Call) else node
+    return node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+
+
+def test_views_refuse_only_through_the_policy():
+    found = []
+    for name, tree in _view_modules():
+        exempt = {
+            id(inner)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef) and node.name in AUTHENTICATION_ONLY.get(name, ())
+            for inner in ast.walk(node)
+        }
+        for node in ast.walk(tree):
+            if id(node) in exempt:
+                continue
+            if isinstance(node, ast.Raise) and node.exc is not None and _name(node.exc) in REFUSALS:
+                found.append(f"{name}:{node.lineno}: raise {_name(node.exc)}")
+            elif isinstance(node, ast.Name | ast.Attribute) and _name(node) in DECORATORS:
+                found.append(f"{name}:{node.lineno}: {_name(node)}")
+            elif isinstance(node, ast.Attribute) and node.attr == "is_authenticated":
+                found.append(f"{name}:{node.lineno}: .is_authenticated")
+    assert not found, "access decided inside a view or consumer:\n  " + "\n  ".join(found)
+
+
+def test_the_view_check_sees_a_hand_written_refusal():
+    """The check above reads the shapes it looks for (it is not vacuous)."""
+    tree = ast.parse(
+        "def v(request):\n    if not request.user.is_authenticated:\n        raise Http404\n"
+    )
+    raises = [n for n in ast.walk(tree) if isinstance(n, ast.Raise)]
+    assert [_name(r.exc) for r in raises] == ["Http404"]
+    assert (
+        sum(isinstance(n, ast.Attribute) and n.attr == "is_authenticated" for n in ast.walk(tree))
+        == 1
+    )
+    assert len(list(_view_modules())) >= 8
