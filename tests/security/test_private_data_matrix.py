@@ -7,18 +7,29 @@ through the real services in each private datum:
 
 - the member's self-test result, shared with the managers of organisation A, and
   everything derived from it (best fit, match or mismatch with a held role);
-- an applicant's haal/breng answers, and the moderators' intake question and the
-  applicant's answer to it;
+- the haal/breng answers of three people: the applicant's (a role), those of
+  another member of A (accepted while watched) and those of an applicant to B,
+  so that everyone's view of someone else's answers is checked, not only their
+  own; and the moderators' intake question and the applicant's answer to it;
 - a development agreement;
 - a post hidden by a moderator;
 - the member's e-mail address;
 - an unpublished draft of community A.
 
+While the data is planted, every kind of e-mail the platform sends is triggered
+through the real services (new application, accepted, declined, question,
+answer, membership ended, moderator appointed, mention, new post, daily digest,
+lifecycle, new proposal, proposal accepted and declined); a template that is not
+sent here fails `test_every_kind_of_e_mail_is_sent`, so a new kind of e-mail is
+checked the day it lands.
+
 Then every surface is rendered as every role: every GET route of the route
 matrix (pages, CSV/XLSX/JSON exports, feeds, the cross-community paths), the
-Wagtail admin areas, every e-mail sent while the data was planted (to its
-recipient) and every websocket message broadcast meanwhile (to every role whose
-socket the consumer would let in). A sentinel found on a (surface, role) that
+pages of community B and the other member's profile, the Wagtail admin areas,
+every e-mail sent while the data was planted (to its recipient; e-mails to
+people outside the roles must show no private datum at all) and every websocket
+message broadcast meanwhile (to every role whose socket the consumer would let
+in). A sentinel found on a (surface, role) that
 ALLOWED does not declare fails, and so does a declared place where it is not
 found (a stale declaration). The surfaces are not listed here: they are the
 route matrix's routes, which must all be classified there, so a new page or
@@ -29,6 +40,8 @@ import asyncio
 import html
 import io
 import json
+from pathlib import Path
+from unittest import mock
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -41,13 +54,35 @@ from openpyxl import load_workbook
 
 from communities import permissions
 from communities.forum.broadcast import community_group, thread_group
-from communities.forum.services import post_create, post_hide
-from communities.services.memberships import membership_answer, membership_ask
+from communities.forum.services import (
+    forum_send_digests,
+    post_create,
+    post_hide,
+    thread_follow,
+)
+from communities.lifecycle.services import community_rename
+from communities.models import Membership
+from communities.services.memberships import (
+    membership_accept,
+    membership_answer,
+    membership_apply,
+    membership_ask,
+    membership_decline,
+    membership_end,
+)
+from communities.services.moderators import moderator_appoint
+from cop_platform import mail as platform_mail
 from members.exports import XLSX_TYPE
+from members.models import FollowEmailMode
 from members.services.agreements import agreement_record
 from members.services.selftest import selftest_share, selftest_submit
 from tests.security import test_route_matrix as rm
 from tests.views_support import default_language
+from todo_lists.services import (
+    todo_proposal_accept,
+    todo_proposal_create,
+    todo_proposal_decline,
+)
 
 ROLES = rm.ROLES
 EVERYONE_LOGGED_IN = tuple(role for role in ROLES if role != "anonymous")
@@ -63,6 +98,8 @@ SENTINELS = {
         "Past bij zelftest",  # the export column
     ],
     "haal/breng answers": ["zqxhaal", "zqxbreng"],
+    "another member's haal/breng answers": ["zqxlidhaal", "zqxlidbreng"],
+    "haal/breng answers of an applicant to B": ["zqxbhaal", "zqxbbreng"],
     "intake question and answer": ["zqxvraag", "zqxantwoord"],
     "development agreement": ["zqxafspraak"],
     "hidden post": ["zqxverborgen"],
@@ -75,6 +112,11 @@ ADMIN = "admin: "  # prefix of the Wagtail admin surfaces
 EMAIL = "e-mail"
 WS_THREAD = "websocket: thread"
 WS_COMMUNITY = "websocket: community"
+# Surfaces of this matrix besides the route matrix's (which requests A's pages).
+B_MODERATION = "community B: moderatie/"
+B_MEMBERS = "community B: leden/"
+OTHER_PROFILE = "mensen/<int:user_id>/ (the other member of A)"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 # Datum → surface → the roles that see it there. Everything not listed: nobody.
 ALLOWED: dict[str, dict[str, tuple]] = {
@@ -96,6 +138,17 @@ ALLOWED: dict[str, dict[str, tuple]] = {
         "community:aanmelding/": ("applicant",),
         "community:moderatie/": CURATORS,
         "mijn-gegevens/download/": ("applicant",),
+    },
+    # Someone else's answers: the moderators of their community and the
+    # coordinators, on the member list and in the moderators' e-mail about the
+    # application; not the other members, not the moderators of another community.
+    "another member's haal/breng answers": {
+        "community:leden/": CURATORS,
+        EMAIL: ("moderator",),
+    },
+    "haal/breng answers of an applicant to B": {
+        B_MODERATION: ("other_moderator", "coordinator"),
+        EMAIL: ("other_moderator",),
     },
     "intake question and answer": {
         "community:aanmelding/": ("applicant",),
@@ -143,7 +196,11 @@ ALLOWED: dict[str, dict[str, tuple]] = {
 
 def _plant_before(w) -> None:
     """What happens before the watch starts: the post that is later hidden was
-    visible, and announced, when it was written."""
+    visible, and announced, when it was written. The manager and the moderator
+    follow the thread by daily summary from before it, so the summary sent while
+    watched covers its time."""
+    for role in ("manager", "moderator"):
+        thread_follow(actor=w["users"][role], thread=w["thread"], mode=FollowEmailMode.DAILY)
     w["hidden"] = post_create(
         actor=w["users"]["member"], thread=w["thread"], body="Iets over zqxverborgen."
     )
@@ -181,6 +238,50 @@ def _plant(w) -> None:
     draft = a.specific_class.objects.get(pk=a.pk)
     draft.title = "Concept zqxconcept"
     draft.save_revision(user=users["editor"])
+    _send_every_kind_of_e_mail(w)
+
+
+def _apply(user, community, haal, breng):
+    return membership_apply(actor=user, community=community, haal=haal, breng=breng)
+
+
+def _send_every_kind_of_e_mail(w) -> None:
+    """Each e-mail the platform sends, through the service a person would use, after
+    the sentinels are in place (the intake question and answer were sent above)."""
+    users, a, b = w["users"], w["a"], w["b"]
+    moderator, member, coordinator = users["moderator"], users["member"], users["coordinator"]
+    # New application (to the moderators of A, and of B) and accepted, declined,
+    # ended, moderator appointed: to people of this world.
+    w["other_member"] = lid = rm._person("Lars Lid")
+    membership_accept(
+        actor=moderator,
+        membership=_apply(lid, a, "Ik zoek zqxlidhaal.", "Ik heb zqxlidbreng."),
+        message="Welkom!",
+    )
+    _apply(rm._person("Bea Beurs"), b, "Graag zqxbhaal.", "Ik bied zqxbbreng.")
+    membership_decline(
+        actor=moderator,
+        membership=_apply(rm._person("Dirk Afgewezen"), a, "Iets.", "Iets anders."),
+        reason="Deze community past niet bij je vraag.",
+    )
+    membership_end(
+        actor=moderator,
+        membership=Membership.objects.get(user=users["ex_moderator"], community=a),
+        reason="Op eigen verzoek.",
+    )
+    moderator_appoint(actor=coordinator, community=a, user=lid)
+    # Mention and new post (the thread's author follows it at once), then the
+    # daily summary, now that the post is hidden.
+    post_create(actor=lid, thread=w["thread"], body="Vraag voor @Mo Moderator: doe je mee?")
+    forum_send_digests()
+    # A lifecycle change (to the members of B).
+    community_rename(actor=coordinator, community=b, title="Leesbevordering B", reason="Korter.")
+    # To-do proposals: new (to A's moderators), accepted and declined (to the proposer).
+    todo_proposal_accept(
+        actor=moderator,
+        proposal=todo_proposal_create(actor=member, community=a, title="Voorleesochtend"),
+    )
+    todo_proposal_decline(actor=moderator, proposal=w["proposal"], reason="Staat al op de lijst.")
 
 
 def _drain(layer, channel) -> list[dict]:
@@ -216,7 +317,17 @@ def rendered(django_db_setup, django_db_blocker):
             listeners[surface] = async_to_sync(layer.new_channel)()
             async_to_sync(layer.group_add)(group, listeners[surface])
         mail.outbox = []
-        with TestCase.captureOnCommitCallbacks(execute=True):
+        render = platform_mail._render
+        kinds = set()
+
+        def record(template, user, context):
+            kinds.add(template)
+            return render(template, user, context)
+
+        with (
+            mock.patch.object(platform_mail, "_render", record),
+            TestCase.captureOnCommitCallbacks(execute=True),
+        ):
             _plant(w)
         sent_mail = list(mail.outbox)
         broadcasts = {surface: _drain(layer, channel) for surface, channel in listeners.items()}
@@ -226,6 +337,14 @@ def rendered(django_db_setup, django_db_blocker):
         for key in [*rm.ROUTES, *rm.CROSS]:
             for role in ROLES:
                 out[key, role] = _text(rm._request(clients[role], "GET", urls[key]))
+        own_surfaces = {
+            B_MODERATION: w["b"].subpage_url("moderation"),
+            B_MEMBERS: w["b"].subpage_url("members"),
+            OTHER_PROFILE: reverse("members:profile", args=[w["other_member"].pk]),
+        }
+        for key, url in own_surfaces.items():
+            for role in ROLES:
+                out[key, role] = _text(rm._request(clients[role], "GET", url))
         for key, url in rm._admin_urls(w).items():
             for role in ROLES:
                 out[ADMIN + key, role] = _text(rm._request(clients[role], "GET", url))
@@ -242,7 +361,14 @@ def rendered(django_db_setup, django_db_blocker):
             for surface, messages in broadcasts.items():
                 out[surface, role] = json.dumps(messages, ensure_ascii=False) if readers else ""
         result_path = reverse("members:selftest_result", args=[w["result"].pk])
-        yield {"text": out, "result_path": result_path, "mail": sent_mail}
+        bystander_mail = [m for m in sent_mail if m.to[0] not in by_address]
+        yield {
+            "text": out,
+            "result_path": result_path,
+            "mail": sent_mail,
+            "kinds": kinds,
+            "bystander_mail": "\n".join(f"{m.subject}\n{m.body}" for m in bystander_mail),
+        }
         transaction.set_rollback(True)
 
 
@@ -302,6 +428,26 @@ def test_every_declared_surface_exists(rendered, db):
     assert not unknown, "ALLOWED names surfaces that are not rendered:\n  " + "\n  ".join(
         sorted(unknown)
     )
+
+
+def test_every_kind_of_e_mail_is_sent(rendered, db):
+    """Every e-mail template of the platform was sent while the data was planted,
+    so each is in the matrix; a new kind of e-mail must be triggered above."""
+    templates = {
+        path.relative_to(TEMPLATES).as_posix().removesuffix("_subject.txt")
+        for path in TEMPLATES.glob("*/email/*_subject.txt")
+    }
+    assert len(templates) >= 14
+    assert templates - rendered["kinds"] == set()
+
+
+def test_e_mail_to_people_outside_the_roles_shows_no_private_datum(rendered, db):
+    """The applicants and the new member of this world get their own e-mails
+    (accepted, declined, appointed); none of them shows anyone's private datum."""
+    text = rendered["bystander_mail"]
+    assert "Welkom!" in text and "Deze community past niet bij je vraag." in text
+    found = [word for words in SENTINELS.values() for word in words if word in text]
+    assert found == []
 
 
 def test_private_data_matrix_figure(rendered, db):
