@@ -282,6 +282,16 @@ def _send_every_kind_of_e_mail(w) -> None:
         proposal=todo_proposal_create(actor=member, community=a, title="Voorleesochtend"),
     )
     todo_proposal_decline(actor=moderator, proposal=w["proposal"], reason="Staat al op de lijst.")
+    # allauth's own e-mails: a password reset asked for the member's address by a
+    # visitor, and the member asking for the verification e-mail again.
+    visitor, own = rm._client(None), rm._client(member)
+    visitor.post(
+        "/accounts/password/reset/", {"csrfmiddlewaretoken": visitor.csrf, "email": member.email}
+    )
+    own.post(
+        "/accounts/email/",
+        {"csrfmiddlewaretoken": own.csrf, "action_send": "", "email": member.email},
+    )
 
 
 def _drain(layer, channel) -> list[dict]:
@@ -439,6 +449,9 @@ def test_every_kind_of_e_mail_is_sent(rendered, db):
     }
     assert len(templates) >= 14
     assert templates - rendered["kinds"] == set()
+    # allauth's, sent through its own templates.
+    subjects = {message.subject for message in rendered["mail"]}
+    assert {"Nieuw wachtwoord", "Bevestig je e-mailadres"} <= subjects
 
 
 def test_e_mail_to_people_outside_the_roles_shows_no_private_datum(rendered, db):
