@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,10 +13,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from communities.admin_forms import CommunityPageForm
+from communities.admin_forms import CommunityPageForm, theme_too_long
 from communities.ownership import CommunityOwned, OwnershipPolicy, end_on, not_ended
 from communities.routes import registered_routes
 from communities.terms import DatedQuerySet, Role
+from cop_platform.sanitize import one_line
 
 
 class Priority(models.TextChoices):
@@ -132,6 +134,12 @@ class CommunityPage(RoutablePageMixin, Page):
     settings_panels = Page.settings_panels
     base_form_class = CommunityPageForm
 
+    def clean(self):
+        # One line, whichever way the title comes in: the admin form, the admin's
+        # "copy page" (Page.save runs full_clean), the lifecycle's new names.
+        self.title = one_line(self.title)
+        super().clean()
+
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         # The beginning of a word finds the community too ("lees" → "leeslijn"):
@@ -225,6 +233,9 @@ class CommunityFormerName(Orderable):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        self.name = one_line(self.name)
+
 
 class Topic(TagBase):
     """The shared vocabulary of topics that haal and breng answers are tagged with,
@@ -234,6 +245,13 @@ class Topic(TagBase):
         ordering = ["name"]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
+
+    def clean(self):
+        # A topic is a theme of the haal/breng vocabulary: the same one-line,
+        # bounded rule (communities.admin_forms).
+        self.name = one_line(self.name)
+        if error := theme_too_long(self.name):
+            raise ValidationError({"name": error})
 
 
 class MembershipState(models.TextChoices):

@@ -59,6 +59,7 @@ from communities.models import (
 )
 from communities.ownership import community_owned_models, not_ended
 from cop_platform.mail import send_mail_on_commit
+from cop_platform.sanitize import one_line
 
 
 class LifecycleMismatch(RuntimeError):
@@ -100,7 +101,7 @@ def _clean_reason(reason: str) -> str:
 
 
 def _clean_title(title: str) -> str:
-    title = (title or "").strip()
+    title = one_line(title)
     if not title:
         raise ValidationError(_("Give the community a name."))
     if len(title) > 255:

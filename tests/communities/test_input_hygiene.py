@@ -9,11 +9,13 @@ from email.header import decode_header, make_header
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from communities.admin_forms import MAX_THEMES
+from communities.admin_forms import MAX_THEME_LENGTH, MAX_THEMES
 from communities.forum.services import post_create, thread_create
-from communities.models import CommunityPage
+from communities.lifecycle.services import community_rename
+from communities.models import CommunityPage, Topic
 from cop_platform.sanitize import markdown_with_mentions, one_line
 from members.models import Organisation
 from members.services import profile_update
@@ -110,6 +112,94 @@ def test_the_admin_form_refuses_too_many_themes(community, coordinator):
     )
     at_the_limit.is_valid()
     assert "tags" not in at_the_limit.errors
+
+
+def test_the_admin_form_refuses_a_too_long_theme(community, coordinator):
+    long_theme = "leesbevordering " * 4  # 63 characters
+    with default_language():
+        form = _community_form(community, coordinator, tags=f'jeugd, "{long_theme}"')
+        form.is_valid()
+    assert form.errors["tags"] == [
+        f"Een thema is hoogstens {MAX_THEME_LENGTH} tekens lang; "
+        f"„{long_theme[:MAX_THEME_LENGTH]}…” is langer."
+    ]
+    at_the_limit = _community_form(community, coordinator, tags="j" * MAX_THEME_LENGTH)
+    at_the_limit.is_valid()
+    assert "tags" not in at_the_limit.errors
+
+
+def test_the_admin_page_shows_the_theme_refusal_and_keeps_the_themes(community, coordinator):
+    """Through the Wagtail admin's own edit view: the message on the page, nothing saved."""
+    themes = sorted(tag.name for tag in community.tags.all())
+    client = client_for(coordinator)
+    url = f"/admin/pages/{community.pk}/edit/"
+    data = {
+        key: value
+        for key, value in _community_form(community, coordinator).data.items()
+        if key != "tags"
+    }
+    data.update(
+        tags="x" * (MAX_THEME_LENGTH + 1),
+        summary=community.summary,
+        number=community.number,
+        priority=community.priority,
+        start_date=community.start_date.isoformat(),
+    )
+    with default_language():
+        response = post_form(client, url, data)
+    assert response.status_code == 200
+    assert f"Een thema is hoogstens {MAX_THEME_LENGTH} tekens lang" in visible_text(response)
+    community.refresh_from_db()
+    assert sorted(tag.name for tag in community.tags.all()) == themes
+
+
+def test_topics_follow_the_theme_rule():
+    topic = Topic(name="Lees\r\nbevordering\x00")
+    topic.full_clean(exclude=["slug"])  # the slug is made from the name on save
+    assert topic.name == "Lees bevordering"
+    with default_language(), pytest.raises(ValidationError) as refused:
+        Topic(name="t" * (MAX_THEME_LENGTH + 1)).full_clean(exclude=["slug"])
+    assert refused.value.message_dict["name"] == [
+        f"Een thema is hoogstens {MAX_THEME_LENGTH} tekens lang; "
+        f"„{'t' * MAX_THEME_LENGTH}…” is langer."
+    ]
+
+
+def test_a_community_renamed_through_the_lifecycle_keeps_its_name_on_one_line(
+    community, coordinator
+):
+    community_rename(
+        actor=coordinator, community=community, title="Lezen\r\nvoor\x0biedereen", reason="Korter."
+    )
+    community.refresh_from_db()
+    assert community.title == "Lezen voor iedereen"
+
+
+def test_a_copied_community_page_keeps_its_title_on_one_line(community, coordinator):
+    """Wagtail's "copy page" takes a new title outside the page form."""
+    copy = community.copy(
+        update_attrs={"title": "Kopie\r\nvan\tlezen", "slug": "kopie-lezen", "number": 99},
+        user=coordinator,
+    )
+    assert CommunityPage.objects.get(pk=copy.pk).title == "Kopie van lezen"
+
+
+def test_the_admin_user_form_keeps_names_on_one_line(coordinator, make_user):
+    person = make_user(name="Anna de Vries")
+    client = client_for(coordinator)
+    url = f"/admin/users/edit/{person.pk}/"
+    page = soup(client.get(url))
+    fields = {
+        field["name"]: field.get("value", "")
+        for field in page.select("form input[name]")
+        if field.get("type") not in ("checkbox", "radio", "submit")
+        and field["name"] != "csrfmiddlewaretoken"
+    }
+    fields.update(first_name="Anna\r\nMaria", last_name="de\x1bVries", is_active="on")
+    response = post_form(client, url, fields)
+    assert response.status_code == 302, visible_text(response)[:500]
+    person.refresh_from_db()
+    assert (person.first_name, person.last_name) == ("Anna Maria", "de Vries")
 
 
 def _subject(message) -> str:

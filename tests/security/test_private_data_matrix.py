@@ -19,7 +19,8 @@ through the real services in each private datum:
 While the data is planted, every kind of e-mail the platform sends is triggered
 through the real services (new application, accepted, declined, question,
 answer, membership ended, moderator appointed, mention, new post, daily digest,
-lifecycle, new proposal, proposal accepted and declined); a template that is not
+lifecycle, new proposal, proposal accepted and declined, and allauth's password
+reset and address verification); a template that is not
 sent here fails `test_every_kind_of_e_mail_is_sent`, so a new kind of e-mail is
 checked the day it lands.
 
