@@ -41,6 +41,8 @@ import asyncio
 import html
 import io
 import json
+import re
+from email.header import decode_header, make_header
 from pathlib import Path
 from unittest import mock
 
@@ -118,6 +120,7 @@ B_MODERATION = "community B: moderatie/"
 B_MEMBERS = "community B: leden/"
 OTHER_PROFILE = "mensen/<int:user_id>/ (the other member of A)"
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+B_NEW_NAME = 'Lezen & <Schrijven> "B"'
 
 # Datum → surface → the roles that see it there. Everything not listed: nobody.
 ALLOWED: dict[str, dict[str, tuple]] = {
@@ -275,8 +278,9 @@ def _send_every_kind_of_e_mail(w) -> None:
     # daily summary, now that the post is hidden.
     post_create(actor=lid, thread=w["thread"], body="Vraag voor @Mo Moderator: doe je mee?")
     forum_send_digests()
-    # A lifecycle change (to the members of B).
-    community_rename(actor=coordinator, community=b, title="Leesbevordering B", reason="Korter.")
+    # A lifecycle change (to the members of B), to a name with characters HTML
+    # would escape: the subjects must stay plain text.
+    community_rename(actor=coordinator, community=b, title=B_NEW_NAME, reason="Korter.")
     # To-do proposals: new (to A's moderators), accepted and declined (to the proposer).
     todo_proposal_accept(
         actor=moderator,
@@ -453,6 +457,17 @@ def test_every_kind_of_e_mail_is_sent(rendered, db):
     # allauth's, sent through its own templates.
     subjects = {message.subject for message in rendered["mail"]}
     assert {"Nieuw wachtwoord", "Bevestig je e-mailadres"} <= subjects
+
+
+def test_every_e_mail_subject_is_plain_text(rendered, db):
+    """Decoded from the header as a mail program shows it: no HTML entities."""
+    subjects = [
+        str(make_header(decode_header(message.message()["Subject"])))
+        for message in rendered["mail"]
+    ]
+    assert f"Je community heet nu {B_NEW_NAME}" in subjects
+    entities = [subject for subject in subjects if re.search(r"&(#\d+|#x[0-9a-f]+|\w+);", subject)]
+    assert entities == []
 
 
 def test_e_mail_to_people_outside_the_roles_shows_no_private_datum(rendered, db):
