@@ -202,6 +202,7 @@ class CommunityPage(RoutablePageMixin, Page):
             or permissions.can_hand_over(user, self),
             todo_preview=todo_preview(self),
             forum_thread_count=thread_count(self),
+            can_read_forum=permissions.can_read_forum(user, self),
             can_run_lifecycle=permissions.can_run_lifecycle(user),
         )
         return context
