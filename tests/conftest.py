@@ -137,6 +137,18 @@ def _forget_site_root_paths():
     Site.clear_site_root_paths_cache()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """LocaleMiddleware activates the request's language on the test's own thread
+    and never deactivates it, so after a request to /en/ a later test's reverse()
+    would build English URLs: every test starts and ends in the default language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Seed the test database once: the site tree and the 15 founding communities.
