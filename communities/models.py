@@ -195,6 +195,7 @@ class CommunityPage(RoutablePageMixin, Page):
             todo_preview=todo_preview(self),
             forum_thread_count=thread_count(self),
             can_run_lifecycle=permissions.can_run_lifecycle(user),
+            can_contact_moderators=permissions.can_contact_moderators(user, self),
         )
         return context
 
