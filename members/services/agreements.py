@@ -42,6 +42,10 @@ def agreement_record(
     contribution = clean_text(contribution)
     if not contribution:
         raise ValidationError(_("Describe what the member will contribute."))
+    # The stored travel goal and questions, not those of a possibly stale object.
+    settings = Organisation.objects.only("travel_goal", "reischeque_questions").get(
+        pk=organisation.pk
+    )
     agreement = DevelopmentAgreement(
         user=user,
         organisation=organisation,
@@ -52,8 +56,8 @@ def agreement_record(
         training=clean_text(training),
         other_support=clean_text(other_support),
         review_date=review_date,
-        travel_goal=organisation.travel_goal,
-        questions="\n".join(questions_for(organisation)),
+        travel_goal=settings.travel_goal,
+        questions="\n".join(questions_for(settings)),
     )
     if review_date < conversation_date:
         raise ValidationError(_("The review date cannot be before the conversation."))
