@@ -52,7 +52,7 @@ def test_an_outsider_writes_and_each_moderator_gets_their_own_e_mail(
     client = client_for(outsider)
     page = client.get(subpage_url(community, "contact_moderators"))
     text = main_text(page)
-    assert f"Vraag het de moderatoren van {community.title}" in text
+    assert f"Vraag het de moderators van {community.title}" in text
     assert "Mira Moderator" in text and "Mo Tweede" in text
 
     response = _send(client, community, QUESTION, django_capture_on_commit_callbacks)
@@ -63,10 +63,8 @@ def test_an_outsider_writes_and_each_moderator_gets_their_own_e_mail(
     for message in to_moderators:
         assert len(message.to) == 1 and not message.cc and not message.bcc
         assert message.reply_to == [outsider.email]
-        assert _subject(message) == f"Vraag voor de moderatoren van {community.title}: Aansluiten?"
-        assert (
-            f"Olga Buiten, geen lid van {community.title}, vraagt de moderatoren:" in message.body
-        )
+        assert _subject(message) == f"Vraag voor de moderators van {community.title}: Aansluiten?"
+        assert f"Olga Buiten, geen lid van {community.title}, vraagt de moderators:" in message.body
         assert "Kan onze bibliotheek ook meedoen?\nGroet, Olga" in message.body
 
 
@@ -80,11 +78,11 @@ def test_no_moderator_address_reaches_the_sender(
     [copy] = [m for m in mail.outbox if m.to == [outsider.email]]
     copy_source = copy.message().as_string()
 
-    assert _subject(copy) == f"Je vraag aan de moderatoren van {community.title}: Aansluiten?"
+    assert _subject(copy) == f"Je vraag aan de moderators van {community.title}: Aansluiten?"
     for moderator in moderators:
         for surface in (form_page, after, copy_source):
             assert moderator.email not in surface
-    assert "Je bericht is naar de moderatoren verstuurd." in after
+    assert "Je bericht is naar de moderators verstuurd." in after
 
 
 def test_the_subject_stays_on_one_line_and_a_long_message_is_refused(
@@ -99,7 +97,7 @@ def test_the_subject_stays_on_one_line_and_a_long_message_is_refused(
     )
     [message, *_] = [m for m in mail.outbox if m.to == [moderators[0].email]]
     assert message.subject == (
-        f"Vraag voor de moderatoren van {community.title}: Vraag Bcc: iedereen@example.org"
+        f"Vraag voor de moderators van {community.title}: Vraag Bcc: iedereen@example.org"
     )
     assert "Bcc" not in {key for key, _value in message.message().items()}
 
@@ -119,7 +117,7 @@ def test_a_visitor_is_asked_to_log_in(client, community, moderators):
     url = subpage_url(community, "contact_moderators")
     assert login_redirect_target(client.get(url)) == url
     page = soup(client.get(community.url))
-    assert page.select_one(f'a[href="{url}"]').get_text() == "Stel de moderatoren een vraag"
+    assert page.select_one(f'a[href="{url}"]').get_text() == "Stel de moderators een vraag"
 
 
 def test_members_see_the_normal_community_page(
@@ -134,7 +132,7 @@ def test_members_see_the_normal_community_page(
     assert soup(client_for(outsider).get(community.url)).select_one(f'a[href="{url}"]')
     response = member_client.get(url)
     assert response.status_code == 302 and response["Location"] == community.url
-    assert "Als lid stel je je vraag aan de moderatoren in het forum." in visible_text(
+    assert "Als lid stel je je vraag aan de moderators in het forum." in visible_text(
         member_client.get(community.url)
     )
     mail.outbox.clear()
