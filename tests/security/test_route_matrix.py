@@ -539,7 +539,10 @@ def _walk(patterns, prefix=""):
 
 
 def discovered_routes() -> list[str]:
-    routes = list(_walk(get_resolver().url_patterns))
+    # In the default language: the language prefix of i18n_patterns is the active
+    # language's, and a test that requested an /en/ page leaves English active.
+    with default_language():
+        routes = list(_walk(get_resolver().url_patterns))
     routes += [f"community:{p.pattern}" for p in CommunityPage.get_subpage_urls()]
     return routes
 
