@@ -10,7 +10,7 @@ class CommunitiesConfig(AppConfig):
     def ready(self):
         from communities import personal_data as parts
         from communities.routes import community_route, register_routes
-        from communities.views import lifecycle, membership, moderation
+        from communities.views import contact, lifecycle, membership, moderation
         from members.personal_data import register
 
         register_routes(
@@ -35,6 +35,9 @@ class CommunitiesConfig(AppConfig):
                 writes=True,
             ),
             community_route("moderatoren/", moderation.moderators, name="moderators"),
+            community_route(
+                "contact/", contact.contact_moderators, name="contact_moderators", writes=True
+            ),
             community_route("geschiedenis/", lifecycle.community_history, name="history"),
             community_route(
                 "moderatoren/<int:term_id>/beeindigen/",

@@ -168,3 +168,15 @@ class HandOverForm(forms.Form):
         field = ActiveMemberChoiceField(community, label=_("Your successor"))
         field.queryset = field.queryset.exclude(pk=actor.pk)
         self.fields["successor"] = field
+
+
+class ContactModeratorsForm(forms.Form):
+    """A question to the moderators (plain text; cleaned in the service)."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=150)
+    message = forms.CharField(
+        label=_("Your question or message"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Plain text. At most 3000 characters."),
+    )

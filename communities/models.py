@@ -204,6 +204,7 @@ class CommunityPage(RoutablePageMixin, Page):
             forum_thread_count=thread_count(self),
             can_read_forum=permissions.can_read_forum(user, self),
             can_run_lifecycle=permissions.can_run_lifecycle(user),
+            can_contact_moderators=permissions.can_contact_moderators(user, self),
         )
         return context
 

@@ -129,6 +129,18 @@ def can_edit_profile(user, person) -> bool:
 # --- moderators -------------------------------------------------------------
 
 
+def can_contact_moderators(user, community: CommunityPage) -> bool:
+    """Write to the moderators, the community's point of contact for questions:
+    anyone logged in who is not a member or moderator of the (active) community.
+    Members and moderators talk in the forum."""
+    return (
+        user.is_authenticated
+        and community.is_active
+        and not is_active_member(user, community)
+        and not is_current_moderator(user, community)
+    )
+
+
 def can_manage_moderators(user, community: CommunityPage) -> bool:
     """Appoint and end moderatorships: coordinators only."""
     return is_coordinator(user) and community.is_active

@@ -61,7 +61,7 @@ def _render_plain_text(name: str, context: dict) -> str:
     return get_template(name).template.render(Context(context, autoescape=False))
 
 
-def _render(template: str, user, context: dict) -> EmailMessage:
+def _render(template: str, user, context: dict, reply_to=()) -> EmailMessage:
     with translation.override(user_language(user)):
         full_context = {"recipient": user, "site_url": absolute_url("/"), **context}
         if "community" in context:
@@ -71,12 +71,14 @@ def _render(template: str, user, context: dict) -> EmailMessage:
         body = _render_plain_text(f"{template}_body.txt", full_context)
     # A subject is one line: user text in it must never add headers.
     subject = " ".join(subject.split())
-    return EmailMessage(subject=subject, body=body, to=[user.email])
+    return EmailMessage(subject=subject, body=body, to=[user.email], reply_to=list(reply_to))
 
 
-def send_mail_on_commit(*, template: str, recipients, context: dict) -> None:
+def send_mail_on_commit(*, template: str, recipients, context: dict, reply_to=()) -> None:
     """Render one message per recipient (each in their language) and send them all
-    once the current transaction commits; nothing is sent if it rolls back."""
+    once the current transaction commits; nothing is sent if it rolls back. Each
+    recipient gets their own message, so no one sees another's address; `reply_to`
+    (addresses) is where their answer goes."""
     if _muted.get():
         return
     recipients = [user for user in recipients if user.email]
@@ -84,7 +86,7 @@ def send_mail_on_commit(*, template: str, recipients, context: dict) -> None:
         return
 
     def send():
-        messages = [_render(template, user, context) for user in recipients]
+        messages = [_render(template, user, context, reply_to) for user in recipients]
         get_connection().send_messages(messages)
 
     transaction.on_commit(send)

@@ -709,6 +709,7 @@ def _seed_roles(*, coordinator, organisations, people, today) -> int:
                     other_support="Reiskosten naar de bijeenkomsten",
                     review_date=today + datetime.timedelta(days=10 + 60 * index),
                 )
+    _reischeque(managers=managers, staff=staff, today=today)
     return added
 
 
@@ -744,3 +745,42 @@ def _overstaff(*, coordinator, managers, staff) -> None:
             )
             membership_accept(actor=coordinator, membership=membership)
         return
+
+
+TRAVEL_GOAL = (
+    "In 2027 werkt elke collega die in een community zit samen met minstens één "
+    "partner buiten de bibliotheek, en brengt wat de community oplevert terug naar "
+    "het eigen team."
+)
+
+
+def _reischeque(*, managers, staff, today) -> None:
+    """The first organisation writes its travel goal, and one of its people gets a
+    reischeque carrying it (and the default questions). Idempotent."""
+    from members.models import DevelopmentAgreement
+    from members.services.agreements import agreement_record, reischeque_settings_set
+
+    if not managers:
+        return
+    name, (organisation, boss) = sorted(managers.items())[0]
+    if not organisation.travel_goal:
+        organisation = reischeque_settings_set(
+            actor=boss, organisation=organisation, travel_goal=TRAVEL_GOAL, questions=""
+        )
+    member = staff[name][1]
+    if DevelopmentAgreement.objects.filter(user=member).exclude(travel_goal="").exists():
+        return
+    agreement_record(
+        actor=boss,
+        organisation=organisation,
+        user=member,
+        conversation_date=today - datetime.timedelta(days=7),
+        contribution=(
+            "Zet samen met de regionale taalhuizen een leesclub voor nieuwkomers op en "
+            "deelt de aanpak in de community."
+        ),
+        hours_per_week=4,
+        training="Cursus 'Werken in netwerken' (drie dagdelen)",
+        other_support="Een collega als maatje bij de eerste bijeenkomsten",
+        review_date=today + datetime.timedelta(days=90),
+    )

@@ -181,3 +181,30 @@ class EraseForm(forms.Form):
         ),
         error_messages={"required": _("Tick the box to confirm.")},
     )
+
+
+class RoleChangeForm(forms.Form):
+    hours_per_week = forms.DecimalField(**HOURS_FIELD)
+    contribution = RoleAssignForm.base_fields["contribution"]
+
+
+class ReischequeSettingsForm(forms.Form):
+    travel_goal = forms.CharField(
+        label=_("Travel goal"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Where does your organisation want to go by working in communities? "
+            "It is printed on every reischeque."
+        ),
+    )
+    questions = forms.CharField(
+        label=_("Questions for the development conversation"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 9}),
+        help_text=_(
+            "One question a line. Leave empty to use the platform's default questions again."
+        ),
+    )

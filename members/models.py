@@ -79,6 +79,14 @@ class Organisation(index.Indexed, models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
     province = models.CharField(_("province"), max_length=32, choices=Province.choices)
     website = models.URLField(_("website"), blank=True)
+    # The reischeque (members/reischeque.py): where the organisation wants its people
+    # to travel in the communities, printed on every reischeque; and the questions
+    # for the development conversation (one a line; empty = the platform's default
+    # set). Both written by the organisation's managers.
+    travel_goal = models.TextField(_("travel goal"), max_length=1000, blank=True)
+    reischeque_questions = models.TextField(
+        _("questions for the development conversation"), max_length=3000, blank=True
+    )
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
@@ -370,7 +378,11 @@ class SelfTestResult(models.Model):
 class DevelopmentAgreement(models.Model):
     """The "reischeque": after a conversation, what the member will contribute in
     the coming period and how the organisation facilitates it, with a review date.
-    Recorded by a manager; the member confirms it."""
+    Recorded by a manager; the member confirms it.
+
+    The travel goal and the questions are copied from the organisation when the
+    reischeque is recorded: a printed voucher shows what the conversation was
+    about then, not what the organisation writes later."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -400,6 +412,8 @@ class DevelopmentAgreement(models.Model):
     training = models.TextField(_("training"), max_length=1000, blank=True)
     other_support = models.TextField(_("other support"), max_length=1000, blank=True)
     review_date = models.DateField(_("review date"))
+    travel_goal = models.TextField(_("travel goal"), max_length=1000, blank=True)
+    questions = models.TextField(_("questions for the conversation"), max_length=3000, blank=True)
     member_confirmed_at = models.DateTimeField(_("confirmed by the member"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.http import Http404
 
 from communities.models import Membership, MembershipState
@@ -60,8 +61,6 @@ def organisation_get_for_coverage(*, user, organisation_id: int):
 def organisation_people(organisation):
     """Active accounts working for the organisation: by profile or by an active
     membership on its behalf."""
-    from django.db.models import Q
-
     User = get_user_model()
     return (
         User.objects.filter(is_active=True)
@@ -199,6 +198,51 @@ def shared_selftest_results(organisation) -> list:
     return sorted(latest.values(), key=lambda r: r.user.display_name)
 
 
+def shared_selftest_result_of(user, organisation):
+    """The member's newest self-test result shared with the organisation's
+    managers, or None (who may see it is still permissions' question)."""
+    from members.models import SelfTestResult
+
+    return (
+        SelfTestResult.objects.filter(
+            user=user, shared_with=organisation, shared_with_manager_at__isnull=False
+        )
+        .select_related("user__profile", "shared_with")
+        .order_by("-taken_at", "-pk")
+        .first()
+    )
+
+
+def roles_of(user, *, today=None) -> list:
+    """The person's current and coming roles, each with the target it serves (the
+    organisation's target in that community, or None): for their own page only."""
+    from django.utils import timezone
+
+    from members.models import RoleAssignment, Target
+
+    today = today or timezone.localdate()
+    assignments = list(
+        RoleAssignment.objects.filter(user=user, retired_into__isnull=True)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=today))
+        .select_related("community", "organisation", "assigned_by__profile")
+        .order_by("community__title", "start_date", "pk")
+    )
+    pairs = {(a.organisation_id, a.community_id) for a in assignments}
+    targets = {}
+    if pairs:
+        pair_q = Q()
+        for organisation_id, community_id in pairs:
+            pair_q |= Q(organisation_id=organisation_id, community_id=community_id)
+        targets = {
+            (t.organisation_id, t.community_id): t
+            for t in Target.objects.filter(pair_q, retired_into__isnull=True)
+        }
+    for assignment in assignments:
+        assignment.target = targets.get((assignment.organisation_id, assignment.community_id))
+        assignment.is_coming = assignment.start_date > today
+    return assignments
+
+
 def agreements_for_organisation(organisation):
     from members.models import DevelopmentAgreement
 
@@ -238,7 +282,9 @@ def agreement_get_for_user(*, user, agreement_id: int):
     from members.models import DevelopmentAgreement
 
     agreement = (
-        DevelopmentAgreement.objects.select_related("user__profile", "organisation")
+        DevelopmentAgreement.objects.select_related(
+            "user__profile", "organisation", "recorded_by__profile"
+        )
         .filter(pk=agreement_id)
         .first()
     )

@@ -29,6 +29,11 @@ urlpatterns = [
         name="role_end",
     ),
     path(
+        "organisatie/<int:organisation_id>/rollen/<int:assignment_id>/wijzigen/",
+        views.role_change,
+        name="role_change",
+    ),
+    path(
         "organisatie/<int:organisation_id>/doelen/<int:community_id>/",
         views.target_edit,
         name="target_edit",
@@ -38,6 +43,11 @@ urlpatterns = [
         "organisatie/<int:organisation_id>/afspraken/nieuw/",
         views.agreement_new,
         name="agreement_new",
+    ),
+    path(
+        "organisatie/<int:organisation_id>/reischeque/",
+        views.reischeque_settings,
+        name="reischeque_settings",
     ),
     # coordinators
     path("coordinatie/netwerk/", views.network, name="network"),
@@ -65,7 +75,9 @@ urlpatterns = [
         {"action": "revoke"},
         name="selftest_revoke",
     ),
+    path("mijn-rollen/", views.my_roles, name="my_roles"),
     path("mijn-afspraken/", views.my_agreements, name="my_agreements"),
+    path("reischeque/<int:agreement_id>/", views.reischeque_detail, name="reischeque"),
     path(
         "mijn-afspraken/<int:agreement_id>/bevestigen/",
         views.agreement_confirm,

@@ -13,7 +13,7 @@ from communities import permissions
 from cop_platform.errors import COORDINATORS_ONLY
 from cop_platform.sanitize import plain_to_html
 from cop_platform.view_helpers import login_needed, login_or_forbid
-from members import exports, personal_data, selftest
+from members import exports, personal_data, reischeque, selftest
 from members.coverage import network_coverage, organisation_coverage
 from members.forms import (
     AgreementForm,
@@ -22,7 +22,9 @@ from members.forms import (
     NetworkFilterForm,
     NotificationPreferencesForm,
     ProfileForm,
+    ReischequeSettingsForm,
     RoleAssignForm,
+    RoleChangeForm,
     SelfTestForm,
     TargetForm,
 )
@@ -38,6 +40,7 @@ from members.selectors import (
     organisation_people,
     organisations_managed_by,
     profile_get_for_user,
+    roles_of,
     selftest_history_chart,
     selftest_result_get_for_user,
     selftest_results_of,
@@ -234,6 +237,43 @@ def role_end(request, organisation_id: int, assignment_id: int):
 
 
 @login_needed
+def role_change(request, organisation_id: int, assignment_id: int):
+    organisation = _managed_organisation(request, organisation_id)
+    assignment = get_object_or_404(
+        RoleAssignment.objects.select_related("user__profile", "community"),
+        pk=assignment_id,
+        organisation=organisation,
+    )
+    form = RoleChangeForm(
+        request.POST or None,
+        initial={
+            "hours_per_week": assignment.hours_per_week,
+            "contribution": assignment.contribution,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            role_services.role_change(
+                actor=request.user, assignment=assignment, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, _errors(error))
+        else:
+            messages.success(
+                request,
+                _("The role of %(name)s has been changed; they get an e-mail.")
+                % {"name": assignment.user.display_name},
+            )
+            return redirect("members:coverage", organisation.pk)
+    return TemplateResponse(
+        request,
+        "members/role_change.html",
+        {"organisation": organisation, "assignment": assignment, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_needed
 def target_edit(request, organisation_id: int, community_id: int):
     organisation = _managed_organisation(request, organisation_id)
     community = get_object_or_404(organisation_communities(organisation), pk=community_id)
@@ -320,6 +360,40 @@ def agreement_new(request, organisation_id: int):
     return TemplateResponse(
         request,
         "members/agreement_new.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "questions": reischeque.questions_for(organisation),
+            "tips": reischeque.MANAGER_TIPS,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_needed
+def reischeque_settings(request, organisation_id: int):
+    """The organisation's travel goal and the questions on its reischeques."""
+    organisation = _managed_organisation(request, organisation_id)
+    form = ReischequeSettingsForm(
+        request.POST or None,
+        initial={
+            "travel_goal": organisation.travel_goal,
+            "questions": "\n".join(reischeque.questions_for(organisation)),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement_services.reischeque_settings_set(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, _errors(error))
+        else:
+            messages.success(request, _("The travel goal and the questions are saved."))
+            return redirect("members:agreements", organisation.pk)
+    return TemplateResponse(
+        request,
+        "members/reischeque_settings.html",
         {"organisation": organisation, "form": form},
         status=400 if form.errors else 200,
     )
@@ -507,9 +581,42 @@ def selftest_share(request, result_id: int, action: str):
 
 
 @login_needed
+def my_roles(request):
+    """Lesson 3: each role the person holds, with what it contributes and the
+    target it serves. Their own page: it shows the person who asks, nobody else."""
+    return TemplateResponse(request, "members/my_roles.html", {"roles": roles_of(request.user)})
+
+
+@login_needed
 def my_agreements(request):
+    """The member's reischeques, and how to prepare for the next conversation."""
+    profile = getattr(request.user, "profile", None)
+    organisation = profile.organisation if profile else None
     return TemplateResponse(
-        request, "members/my_agreements.html", {"agreements": list(agreements_of(request.user))}
+        request,
+        "members/my_agreements.html",
+        {
+            "agreements": list(agreements_of(request.user)),
+            "organisation": organisation,
+            "questions": reischeque.questions_for(organisation) if organisation else [],
+            "tips": reischeque.MEMBER_TIPS,
+        },
+    )
+
+
+@login_needed
+def reischeque_detail(request, agreement_id: int):
+    """One reischeque, printable: for the member and the organisation's managers."""
+    agreement = agreement_get_for_user(user=request.user, agreement_id=agreement_id)
+    return TemplateResponse(
+        request,
+        "members/reischeque.html",
+        {
+            "cheque": reischeque.reischeque_for(viewer=request.user, agreement=agreement),
+            "member_tips": reischeque.MEMBER_TIPS,
+            "manager_tips": reischeque.MANAGER_TIPS,
+            "today": timezone.localdate(),
+        },
     )
 
 

@@ -270,6 +270,7 @@ RATE_LIMITS = {
     "todo_proposal": env("RATE_LIMIT_TODO_PROPOSAL", default="10/h"),
     "todo_comment": env("RATE_LIMIT_TODO_COMMENT", default="30/h"),
     "forum_post": env("RATE_LIMIT_FORUM_POST", default="60/h"),
+    "moderator_contact": env("RATE_LIMIT_MODERATOR_CONTACT", default="5/h"),
 }
 
 # How long after posting an author may still edit their post.

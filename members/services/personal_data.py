@@ -130,6 +130,8 @@ def export_agreements(user) -> list[dict]:
             "training": a.training,
             "other_support": a.other_support,
             "review_date": a.review_date,
+            "travel_goal": a.travel_goal,
+            "questions": a.questions.splitlines(),
             "confirmed_at": a.member_confirmed_at,
         }
         for a in DevelopmentAgreement.objects.filter(user=user).select_related("organisation")

@@ -1,5 +1,11 @@
-"""Managers assign and end the roles of their organisation's people and set the
-organisation's targets per community."""
+"""Managers assign, change and end the roles of their organisation's people and
+set the organisation's targets per community.
+
+The person is told by e-mail of every change to their roles (lesson 3 of the
+pilot: people must know what their contribution is). These mails are about the
+person's work agreements, not forum news, so the forum's e-mail preferences do
+not apply to them; they are sent after commit like every mail.
+"""
 
 import datetime
 from decimal import Decimal
@@ -11,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from communities import permissions
 from communities.models import CommunityPage, Membership, MembershipState
+from cop_platform.mail import send_mail_on_commit
 from cop_platform.sanitize import clean_text
 from members.models import Organisation, RoleAssignment, Target
 
@@ -63,6 +70,27 @@ def role_assign(
     )
     assignment.full_clean()
     assignment.save()
+    _tell_the_person("role_assigned", assignment)
+    return assignment
+
+
+@transaction.atomic
+def role_change(
+    *, actor, assignment: RoleAssignment, hours_per_week: Decimal, contribution: str
+) -> RoleAssignment:
+    """A manager changes the hours or the contribution of a role that has not ended."""
+    permissions.require(permissions.can_manage_roles(actor, assignment.organisation))
+    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.end_date is not None and assignment.end_date <= timezone.localdate():
+        raise ValidationError(_("This role has already ended."))
+    contribution = clean_text(contribution)
+    if (assignment.hours_per_week, assignment.contribution) == (hours_per_week, contribution):
+        raise ValidationError(_("Nothing has changed."))
+    assignment.hours_per_week = hours_per_week
+    assignment.contribution = contribution
+    assignment.full_clean()
+    assignment.save(update_fields=["hours_per_week", "contribution"])
+    _tell_the_person("role_changed", assignment)
     return assignment
 
 
@@ -76,7 +104,20 @@ def role_end(*, actor, assignment: RoleAssignment) -> RoleAssignment:
         raise ValidationError(_("This role has already ended."))
     assignment.end_date = max(today, assignment.start_date)
     assignment.save(update_fields=["end_date"])
+    _tell_the_person("role_ended", assignment)
     return assignment
+
+
+def _tell_the_person(template: str, assignment: RoleAssignment) -> None:
+    send_mail_on_commit(
+        template=f"members/email/{template}",
+        recipients=[assignment.user],
+        context={
+            "assignment": assignment,
+            "community": assignment.community,
+            "organisation": assignment.organisation,
+        },
+    )
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ for her) and has a self-test result; Marit manages their organisation; Cor is a
 network coordinator and editor (superuser).
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from communities.forum.services import post_create, thread_create, thread_set_pinned
@@ -16,6 +17,7 @@ from communities.services.memberships import membership_accept, membership_apply
 from communities.services.moderators import moderator_appoint
 from members.models import Organisation, OrganisationKind, Province
 from members.selftest import STATEMENTS
+from members.services.agreements import agreement_record, reischeque_settings_set
 from members.services.managers import manager_appoint
 from members.services.roles import role_assign
 from members.services.selftest import selftest_submit
@@ -114,6 +116,21 @@ def build(communities) -> dict:
     result = selftest_submit(
         actor=member, answers={statement_id: 4 for statement_id, _role, _text in STATEMENTS}
     )
+    reischeque_settings_set(
+        actor=manager,
+        organisation=organisation,
+        travel_goal="Elke collega in een community werkt samen met een partner buiten de bieb.",
+        questions="",
+    )
+    agreement = agreement_record(
+        actor=manager,
+        organisation=organisation,
+        user=member,
+        conversation_date=datetime.date(2026, 11, 2),
+        contribution="Zet een leesclub voor jongeren op en deelt de aanpak.",
+        hours_per_week=4,
+        review_date=datetime.date(2027, 2, 1),
+    )
     org = organisation.pk
     moderator_membership = memberships[moderator.pk, first.pk]
 
@@ -147,6 +164,8 @@ def build(communities) -> dict:
         Checked("profile form", "member", "/profiel/"),
         Checked("profile", "member", f"/mensen/{moderator.pk}/"),
         Checked("my agreements", "member", "/mijn-afspraken/"),
+        Checked("reischeque", "member", f"/reischeque/{agreement.pk}/"),
+        Checked("contact the moderators", "member", first.subpage_url("contact_moderators")),
         Checked("my data", "member", "/mijn-gegevens/"),
         Checked("erase account", "member", "/mijn-gegevens/account-verwijderen/"),
         Checked("no access", "member", first.subpage_url("moderation"), status=403),
@@ -159,6 +178,7 @@ def build(communities) -> dict:
             first.subpage_url("end_membership", moderator_membership.pk),
         ),
         Checked("moderators", "moderator", first.subpage_url("moderators")),
+        Checked("my roles", "moderator", "/mijn-rollen/"),
         Checked("forum with a pinned thread", "moderator", first.subpage_url("forum")),
         Checked(
             "edit a post", "moderator", first.subpage_url("forum_edit", own_thread.pk, own_post.pk)
@@ -181,6 +201,8 @@ def build(communities) -> dict:
         Checked("target", "manager", f"/organisatie/{org}/doelen/{first.pk}/"),
         Checked("agreements", "manager", f"/organisatie/{org}/afspraken/"),
         Checked("new agreement", "manager", f"/organisatie/{org}/afspraken/nieuw/"),
+        Checked("reischeque settings", "manager", f"/organisatie/{org}/reischeque/"),
+        Checked("change a role", "manager", f"/organisatie/{org}/rollen/{assignment.pk}/wijzigen/"),
         # Network coordinators
         Checked("moderation overview", "coordinator", "/coordinatie/moderatoren/"),
         Checked("network", "coordinator", "/coordinatie/netwerk/"),

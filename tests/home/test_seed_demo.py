@@ -207,3 +207,11 @@ def test_managers_roles_targets_selftests_and_agreements(seeded):
         ).warnings
     ]
     assert GAP in warnings and OVERSTAFFED in warnings
+
+
+def test_a_demo_member_holds_a_reischeque_with_the_travel_goal(seeded):
+    reischeque = DevelopmentAgreement.objects.exclude(travel_goal="").select_related("organisation")
+    [agreement] = reischeque
+    assert agreement.travel_goal == agreement.organisation.travel_goal
+    assert len(agreement.questions.splitlines()) == 7
+    assert agreement.review_date > agreement.conversation_date

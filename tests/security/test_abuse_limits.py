@@ -315,3 +315,32 @@ def test_each_write_limit_refuses_with_a_translated_message_and_changes_nothing(
     assert response.status_code == 429
     assert expected in visible_text(response)
     assert case["count"]() == before
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_contacting_the_moderators_is_limited_and_sends_nothing_over_the_limit(
+    language, write_limit, people, community, django_capture_on_commit_callbacks
+):
+    """An outsider's questions to the moderators go out by e-mail: over the limit
+    the form says so in the reader's language (429) and no e-mail leaves."""
+    write_limit("moderator_contact")
+    with translation.override(language):
+        url = subpage_url(community, "contact_moderators")
+        expected = gettext("You have sent many messages in a short time. Please try again later.")
+    if language == "nl":
+        assert (
+            expected == "Je hebt in korte tijd veel berichten verstuurd. Probeer het later opnieuw."
+        )
+    client = client_for(people["outsider"])
+    data = {"subject": "Meedoen?", "message": "Kan onze bibliotheek aansluiten?"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_form(client, url, data).status_code == 302
+    sent = len(mail.outbox)
+    assert sent == 2  # the moderator's message and the sender's copy
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_form(client, url, {**data, "subject": "Nog een vraag"})
+
+    assert response.status_code == 429
+    assert expected in visible_text(response)
+    assert len(mail.outbox) == sent

@@ -133,6 +133,8 @@ ALLOWED: dict[str, dict[str, tuple]] = {
         "zelftest/<int:result_id>/": ("member", "manager"),
         "zelftest/<int:result_id>/delen/": ("member",),
         "zelftest/<int:result_id>/niet-meer-delen/": ("member",),
+        # The reischeque links the result the member shares with organisation A.
+        "reischeque/<int:agreement_id>/": ("member", "manager"),
         "organisatie/<int:organisation_id>/rollen/": ("manager",),
         "organisatie/<int:organisation_id>/rollen.csv": ("manager",),
         "organisatie/<int:organisation_id>/rollen.xlsx": ("manager",),

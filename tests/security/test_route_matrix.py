@@ -154,7 +154,11 @@ ROUTES: dict[str, dict[str, dict]] = {
     "organisatie/<int:organisation_id>/rollen/<int:assignment_id>/beeindigen/": get_post(
         only(MANAGER)
     ),
+    "organisatie/<int:organisation_id>/rollen/<int:assignment_id>/wijzigen/": get_post(
+        only(MANAGER)
+    ),
     "organisatie/<int:organisation_id>/doelen/<int:community_id>/": get_post(only(MANAGER)),
+    "organisatie/<int:organisation_id>/reischeque/": get_post(only(MANAGER)),
     "organisatie/<int:organisation_id>/afspraken/": get(only(MANAGER)),
     "organisatie/<int:organisation_id>/afspraken/nieuw/": get_post(only(MANAGER)),
     "coordinatie/netwerk/": get(only(COORDINATOR)),
@@ -169,7 +173,11 @@ ROUTES: dict[str, dict[str, dict]] = {
     "zelftest/<int:result_id>/": get(only(("member", "manager"))),
     "zelftest/<int:result_id>/delen/": get_post(only(("member",))),
     "zelftest/<int:result_id>/niet-meer-delen/": get_post(only(("member",))),
+    # Everyone's own roles: the page shows the person who asks, nobody else.
+    "mijn-rollen/": get(logged_in()),
     "mijn-afspraken/": get(logged_in()),
+    # The reischeque: the member it is about and the managers of its organisation.
+    "reischeque/<int:agreement_id>/": get(only(("member", "manager"))),
     "mijn-afspraken/<int:agreement_id>/bevestigen/": get_post(only(("member",))),
     "mijn-gegevens/": get(logged_in()),
     "mijn-gegevens/download/": get(logged_in()),
@@ -211,6 +219,9 @@ ROUTES: dict[str, dict[str, dict]] = {
     # The moderator may open the page (to hand over) but not appoint.
     "community:moderatoren/": get_post(only(CURATORS), only(COORDINATOR)),
     "community:geschiedenis/": get(PUBLIC),
+    # Outsiders write to the moderators; members and moderators are sent back to the
+    # community page (they talk in the forum). An empty POST is a form with errors.
+    "community:contact/": get_post(logged_in()),
     "community:moderatoren/<int:term_id>/beeindigen/": get_post(only(COORDINATOR)),
     "community:te-doen/": get(PUBLIC),
     "community:te-doen/feed/": get(PUBLIC),
@@ -344,6 +355,12 @@ def _urls(w) -> dict[str, str]:
         "organisatie/<int:organisation_id>/rollen/<int:assignment_id>/beeindigen/": reverse(
             "members:role_end", args=[org, w["assignment"].pk]
         ),
+        "organisatie/<int:organisation_id>/rollen/<int:assignment_id>/wijzigen/": reverse(
+            "members:role_change", args=[org, w["assignment"].pk]
+        ),
+        "organisatie/<int:organisation_id>/reischeque/": reverse(
+            "members:reischeque_settings", args=[org]
+        ),
         "organisatie/<int:organisation_id>/doelen/<int:community_id>/": reverse(
             "members:target_edit", args=[org, a.pk]
         ),
@@ -365,7 +382,9 @@ def _urls(w) -> dict[str, str]:
         "zelftest/<int:result_id>/niet-meer-delen/": reverse(
             "members:selftest_revoke", args=[w["result"].pk]
         ),
+        "mijn-rollen/": reverse("members:my_roles"),
         "mijn-afspraken/": reverse("members:my_agreements"),
+        "reischeque/<int:agreement_id>/": reverse("members:reischeque", args=[w["agreement"].pk]),
         "mijn-afspraken/<int:agreement_id>/bevestigen/": reverse(
             "members:agreement_confirm", args=[w["agreement"].pk]
         ),
@@ -410,6 +429,7 @@ def _urls(w) -> dict[str, str]:
         "community:moderatie/<int:membership_id>/besluit/": _sub(a, "decide", w["application"].pk),
         "community:moderatoren/": _sub(a, "moderators"),
         "community:geschiedenis/": _sub(a, "history"),
+        "community:contact/": _sub(a, "contact_moderators"),
         "community:moderatoren/<int:term_id>/beeindigen/": _sub(
             a, "end_moderatorship", w["term"].pk
         ),
@@ -519,7 +539,10 @@ def _walk(patterns, prefix=""):
 
 
 def discovered_routes() -> list[str]:
-    routes = list(_walk(get_resolver().url_patterns))
+    # In the default language: the language prefix of i18n_patterns is the active
+    # language's, and a test that requested an /en/ page leaves English active.
+    with default_language():
+        routes = list(_walk(get_resolver().url_patterns))
     routes += [f"community:{p.pattern}" for p in CommunityPage.get_subpage_urls()]
     return routes
 
