@@ -77,7 +77,9 @@ from communities.services.moderators import moderator_appoint
 from cop_platform import mail as platform_mail
 from members.exports import XLSX_TYPE
 from members.models import FollowEmailMode
+from communities.services.contact import moderators_contact
 from members.services.agreements import agreement_record
+from members.services.roles import role_assign, role_change, role_end
 from members.services.selftest import selftest_share, selftest_submit
 from tests.security import test_route_matrix as rm
 from tests.views_support import default_language
@@ -289,6 +291,17 @@ def _send_every_kind_of_e_mail(w) -> None:
         proposal=todo_proposal_create(actor=member, community=a, title="Voorleesochtend"),
     )
     todo_proposal_decline(actor=moderator, proposal=w["proposal"], reason="Staat al op de lijst.")
+    # A second role for the member: assigned, changed and ended (each tells them).
+    manager = users["manager"]
+    role = role_assign(
+        actor=manager, organisation=w["org"], community=a, user=member, role="verbinder"
+    )
+    role = role_change(actor=manager, assignment=role, hours_per_week=2, contribution="Verbinden.")
+    role_end(actor=manager, assignment=role)
+    # A question from outside the community to its moderators (and the sender's copy).
+    moderators_contact(
+        actor=rm._person("Olga Buiten"), community=a, subject="Vraag", message="Mag ik meelezen?"
+    )
     # allauth's own e-mails: a password reset asked for the member's address by a
     # visitor, and the member asking for the verification e-mail again.
     visitor, own = rm._client(None), rm._client(member)
@@ -337,9 +350,9 @@ def rendered(django_db_setup, django_db_blocker):
         render = platform_mail._render
         kinds = set()
 
-        def record(template, user, context):
+        def record(template, user, context, *rest):
             kinds.add(template)
-            return render(template, user, context)
+            return render(template, user, context, *rest)
 
         with (
             mock.patch.object(platform_mail, "_render", record),
