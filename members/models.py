@@ -468,9 +468,16 @@ class RoleDescription(RevisionMixin, models.Model):
 
 class SelfTestStatement(RevisionMixin, models.Model):
     # Stored answers refer to the key (see members.selftest): never editable.
-    key = models.CharField(_("statement"), max_length=8, unique=True)
+    key = models.CharField(_("code"), max_length=8, unique=True)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
-    text = models.CharField(_("statement text (Dutch)"), max_length=300)
+    text = models.CharField(
+        _("statement text (Dutch)"),
+        max_length=300,
+        help_text=_(
+            "Only the wording can change: the statement keeps its role, so self-test "
+            "scores stay comparable. Describe concrete behaviour, in the first person."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
