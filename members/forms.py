@@ -99,13 +99,19 @@ class TargetForm(forms.Form):
         max_value=999,
         help_text=_("Counted from what your organisation's members started in the community."),
     )
+    # Not required: left out, a target counts every kind (as targets set before
+    # there was a choice do).
     activity_kind = forms.ChoiceField(
         label=_("Which activities count"),
         choices=ActivityKind.choices,
         initial=ActivityKind.ALL,
+        required=False,
         widget=forms.RadioSelect,
     )
     deadline = forms.DateField(label=_("By"), widget=DateInput())
+
+    def clean_activity_kind(self):
+        return self.cleaned_data["activity_kind"] or ActivityKind.ALL
 
 
 class ManagerAppointForm(forms.Form):

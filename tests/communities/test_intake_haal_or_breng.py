@@ -21,11 +21,12 @@ def test_either_answer_alone_is_an_application(apply, applicant, community, haal
 
 
 def test_both_empty_is_refused_in_dutch_and_nothing_is_saved(apply, applicant, community):
-    with translation.override("nl"), pytest.raises(ValidationError) as refused:
-        apply(applicant, community, haal=" \n ", breng="")
-    assert refused.value.message_dict == {
-        "haal": [
-            "Schrijf op wat je uit deze community wilt halen, wat je kunt brengen, of allebei."
-        ]
-    }
+    with translation.override("nl"):
+        with pytest.raises(ValidationError) as refused:
+            apply(applicant, community, haal=" \n ", breng="")
+        assert refused.value.message_dict == {
+            "haal": [
+                "Schrijf op wat je uit deze community wilt halen, wat je kunt brengen, of allebei."
+            ]
+        }
     assert not Membership.objects.filter(user=applicant).exists()
