@@ -450,7 +450,7 @@ class RoleDescription(RevisionMixin, models.Model):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, unique=True)
     description = models.TextField(_("description (Dutch)"), max_length=600)
     description_en = models.TextField(_("description (English)"), max_length=600)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["pk"]
@@ -478,7 +478,7 @@ class SelfTestStatement(RevisionMixin, models.Model):
             "scores stay comparable. Describe concrete behaviour, in the first person."
         ),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["key"]
