@@ -111,6 +111,7 @@ def test_the_manager_reads_the_hbo_guidance_where_roles_are_assigned(browser: Br
     expect(page.get_by_role("heading", name="Zo omschrijven wij de rollen")).to_be_visible()
     # Guidance, not a gate: the bouwer may be given the driver's role like anyone.
     page.locator("select[name=user]").select_option(label="Lotte Lid")
+    page.locator("select[name=community]").select_option(label=cast["community"].title)
     page.get_by_role("radio", name="Aanjager").check()
     page.locator("main form.stack-form button[type=submit]").click()
     expect(page.locator(".messages")).to_contain_text("Lotte Lid")
