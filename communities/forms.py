@@ -2,7 +2,14 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import MembershipState, Priority, Role, Topic
+from communities.models import (
+    HAAL_OR_BRENG_REQUIRED,
+    MembershipState,
+    Priority,
+    Role,
+    Topic,
+    has_haal_or_breng,
+)
 from cop_platform.forms import DateInput
 from members.models import Organisation
 
@@ -39,6 +46,7 @@ class IntakeForm(forms.Form):
         ),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=TEXT_LIMIT,
+        required=False,
     )
     haal_topics = TopicChoiceField(label=_("Topics you are looking for"))
     breng = forms.CharField(
@@ -46,6 +54,7 @@ class IntakeForm(forms.Form):
         help_text=_("Experience, materials, time, a network: what can others get from you?"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=TEXT_LIMIT,
+        required=False,
     )
     breng_topics = TopicChoiceField(label=_("Topics you can help with"))
     organisation = forms.ModelChoiceField(
@@ -60,6 +69,18 @@ class IntakeForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
+
+    def clean(self):
+        # The agenda: what you want to get "en/of" what you can bring. The service
+        # refuses both empty too; here the message sits next to the first field.
+        cleaned = super().clean()
+        if (
+            "haal" in cleaned
+            and "breng" in cleaned
+            and not has_haal_or_breng(cleaned["haal"], cleaned["breng"])
+        ):
+            self.add_error("haal", HAAL_OR_BRENG_REQUIRED)
+        return cleaned
 
 
 class AnswerForm(forms.Form):

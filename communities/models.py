@@ -279,6 +279,17 @@ OPEN_MEMBERSHIP_STATES = (
 )
 
 
+# The agenda asks what people want to get "en/of" what they can bring: at least
+# one of the two answers, not necessarily both (Membership.clean, IntakeForm).
+HAAL_OR_BRENG_REQUIRED = _(
+    "Write what you want to get from this community, what you can bring, or both."
+)
+
+
+def has_haal_or_breng(haal: str, breng: str) -> bool:
+    return bool((haal or "").strip() or (breng or "").strip())
+
+
 class Membership(CommunityOwned):
     """A person's application to, and membership of, one community.
 
@@ -301,8 +312,10 @@ class Membership(CommunityOwned):
         related_name="memberships",
         verbose_name=_("organisation"),
     )
-    haal = models.TextField(_("what I want to get (haal)"), max_length=2000)
-    breng = models.TextField(_("what I can bring (breng)"), max_length=2000)
+    # The agenda asks what people want to get "en/of" what they can bring: one of
+    # the two may stay empty, not both (membership_apply refuses that).
+    haal = models.TextField(_("what I want to get (haal)"), max_length=2000, blank=True)
+    breng = models.TextField(_("what I can bring (breng)"), max_length=2000, blank=True)
     haal_topics = models.ManyToManyField(
         Topic, blank=True, related_name="haal_memberships", verbose_name=_("haal topics")
     )
@@ -361,6 +374,10 @@ class Membership(CommunityOwned):
 
     def __str__(self):
         return f"{self.user} – {self.community_id} ({self.state})"
+
+    def clean(self):
+        if not has_haal_or_breng(self.haal, self.breng):
+            raise ValidationError({"haal": HAAL_OR_BRENG_REQUIRED})
 
     @property
     def is_open(self) -> bool:

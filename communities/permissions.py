@@ -310,6 +310,12 @@ def can_manage_managers(user) -> bool:
     return is_coordinator(user)
 
 
+def can_edit_role_texts(user) -> bool:
+    """The platform's role descriptions and self-test statements (Wagtail snippets):
+    network coordinators only, and only their texts (never add or delete one)."""
+    return is_coordinator(user)
+
+
 def can_view_selftest_result(user, result) -> bool:
     """Self-test results are private. The member themself sees every result; the
     managers of the member's (current) organisation see a result only while it is

@@ -6,19 +6,34 @@ organisations, communities, people and roles: every query below fetches one
 kind of row for the whole view, and the rest is done in Python. Warnings:
 
 - gap: a role nobody of the organisation holds in a community it takes part in;
-- overstaffed: more than three people of the organisation in one community
-  (the pilot: rarely needed unless their roles are clear);
-- without role: an active member on behalf of the organisation without a role;
-- start phase: the community started less than a year ago; targets are shown
-  but not judged.
+- overstaffed: more than three people of the organisation in one community and
+  at least one of them without a clear role (no role, or no contribution
+  written down). The pilot's lesson 6: "Het is niet noodzakelijk om met meer
+  dan 3 medewerkers ... deel te nemen ... Het kan wel, mits het voor de
+  medewerkers duidelijk is welke rol zij vervullen." With every role clear,
+  more than three is information (a note), not a warning;
+- without role: an active member on behalf of the organisation without a role.
+
+Notes (information, not warnings):
+
+- more than three people, each with a clear role (see above);
+- start phase (lesson 9, "Trek minimaal een jaar uit voor de beginfase"): the
+  organisation started in the community less than a year ago, counted from its
+  people's earliest join or role there (not from the community's own start);
+  targets are shown but not judged.
+
+Targets (lesson 4) count what they say: the members the community reaches
+(all its active members) and the activities of the target's kind that the
+organisation's people started there (members.activity).
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Paginator
+from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
@@ -26,7 +41,7 @@ from django.utils.translation import ngettext
 
 from communities import permissions
 from communities.models import CommunityPage, CommunityStatus, Membership, MembershipState
-from members.activity import activity_counts
+from members.activity import ActivityKind, activity_counts, counted
 from members.models import Organisation, Role, RoleAssignment, SelfTestResult, Target
 
 MAX_PEOPLE_PER_ORGANISATION = 3
@@ -37,10 +52,53 @@ GAP = "gap"
 OVERSTAFFED = "overstaffed"
 WITHOUT_ROLE = "without_role"
 START = "start_phase"
+MANY_CLEAR_ROLES = "many_clear_roles"
 
 
-def in_start_phase(community, today) -> bool:
-    return community.start_date > today - START_PHASE
+def in_start_phase(started: datetime.date, today: datetime.date) -> bool:
+    """`started`: when the organisation started in the community (organisation_starts)."""
+    return started > today - START_PHASE
+
+
+def needs_clearer_roles(people: int, unclear: int) -> bool:
+    """Lesson 6: more than three people of one organisation in a community is a
+    warning only while someone among them has no clear role."""
+    return people > MAX_PEOPLE_PER_ORGANISATION and unclear > 0
+
+
+def organisation_starts(organisation_ids, community_ids) -> dict[tuple[int, int], datetime.date]:
+    """(organisation id, community id) → the day the organisation started there:
+    its people's earliest join (in any later state: someone who left still
+    started it) or earliest role, whichever came first. Two queries."""
+    starts: dict[tuple[int, int], datetime.date] = {}
+
+    def keep(key, day):
+        if day is not None and (key not in starts or day < starts[key]):
+            starts[key] = day
+
+    for org_id, community_id, first in (
+        Membership.objects.filter(
+            organisation_id__in=list(organisation_ids),
+            community_id__in=list(community_ids),
+            joined_at__isnull=False,
+        )
+        .values("organisation_id", "community_id")
+        .annotate(first=Min("joined_at"))
+        .values_list("organisation_id", "community_id", "first")
+        .order_by()
+    ):
+        keep((org_id, community_id), timezone.localdate(first))
+    for org_id, community_id, first in (
+        RoleAssignment.objects.filter(
+            organisation_id__in=list(organisation_ids), community_id__in=list(community_ids)
+        )
+        .values("organisation_id", "community_id")
+        .annotate(first=Min("start_date"))
+        .values_list("organisation_id", "community_id", "first")
+        .order_by()
+    ):
+        keep((org_id, community_id), first)
+    return starts
 
 
 def role_labels() -> dict[str, str]:
@@ -171,12 +229,17 @@ class CoverageWarning:
 @dataclass
 class CommunityRow:
     community: CommunityPage
+    started: datetime.date  # when the organisation started here (organisation_starts)
     start_phase: bool
     cells: list[RoleCell]
     people: list[str]
     without_role: list[str]
+    # People without a clear role: no role here, or no contribution written down.
+    unclear: list[str]
     hours: Decimal
     target: Target | None = None
+    # The target's progress: the community's active members (all organisations)
+    # and the activities of the target's kind by the organisation's people.
     members: int = 0
     activities: int = 0
     members_met: bool | None = None
@@ -188,8 +251,12 @@ class CommunityRow:
         return sum(not cell.is_gap for cell in self.cells)
 
     @property
-    def overstaffed(self) -> bool:
+    def many_people(self) -> bool:
         return len(self.people) > MAX_PEOPLE_PER_ORGANISATION
+
+    @property
+    def overstaffed(self) -> bool:
+        return needs_clearer_roles(len(self.people), len(self.unclear))
 
 
 @dataclass
@@ -197,6 +264,8 @@ class OrganisationCoverage:
     organisation: Organisation
     rows: list[CommunityRow]
     warnings: list[CoverageWarning]
+    # Information that is no warning (lessons 6 and 9): same shape as warnings.
+    notes: list[CoverageWarning]
     total_hours: Decimal
     picture: Picture
     today: datetime.date
@@ -209,8 +278,9 @@ def organisation_coverage(
     organisation: Organisation, *, viewer, today=None
 ) -> OrganisationCoverage:
     """The matrix as `viewer` may see it. Queries: memberships, role assignments,
-    targets, the shared self-test results (only for a viewer who may see them),
-    and one per registered activity source."""
+    targets, the communities' member counts, the organisation's start per
+    community (two), the shared self-test results (only for a viewer who may see
+    them), and one per registered activity source."""
     today = today or timezone.localdate()
     shows_selftest_fit = permissions.can_view_selftest_comparison(viewer, organisation)
     labels = role_labels()
@@ -243,6 +313,14 @@ def organisation_coverage(
             organisation=organisation, community_id__in=list(communities)
         ).order_by("pk")
     }  # the newest wins
+    community_members = dict(
+        Membership.objects.filter(community_id__in=list(communities), state=MembershipState.ACTIVE)
+        .values("community_id")
+        .annotate(n=Count("pk"))
+        .values_list("community_id", "n")
+        .order_by()
+    )
+    starts = organisation_starts([organisation.pk], list(communities))
     holder_ids = {assignment.user_id for assignment in assignments}
     best_fit: dict[int, str] = {}
     shared = (
@@ -262,6 +340,7 @@ def organisation_coverage(
 
     by_cell: dict[tuple[int, str], list[Holder]] = defaultdict(list)
     role_holders: dict[int, set[int]] = defaultdict(set)
+    contributed: dict[int, set[int]] = defaultdict(set)  # a role with a contribution
     for a in assignments:
         fit = best_fit.get(a.user_id)
         by_cell[a.community_id, a.role].append(
@@ -276,9 +355,11 @@ def organisation_coverage(
             )
         )
         role_holders[a.community_id].add(a.user_id)
+        if a.contribution:
+            contributed[a.community_id].add(a.user_id)
 
     ordered = sorted(communities.values(), key=lambda c: (c.number, c.title))
-    rows, warnings, total = [], [], Decimal("0")
+    rows, warnings, notes, total = [], [], [], Decimal("0")
     for community in ordered:
         cells = [RoleCell(role, labels[role], by_cell[community.pk, role]) for role in Role.values]
         members_here = people[community.pk]
@@ -288,18 +369,27 @@ def organisation_coverage(
                 everyone.setdefault(holder.user_id, holder.name)
         hours = sum((h.hours for cell in cells for h in cell.holders), Decimal("0"))
         total += hours
+        started = starts.get((organisation.pk, community.pk), community.start_date)
+        target = targets.get(community.pk)
         row = CommunityRow(
             community=community,
-            start_phase=in_start_phase(community, today),
+            started=started,
+            start_phase=in_start_phase(started, today),
             cells=cells,
             people=sorted(everyone.values()),
             without_role=sorted(
                 name for uid, name in members_here.items() if uid not in role_holders[community.pk]
             ),
+            unclear=sorted(
+                name for uid, name in everyone.items() if uid not in contributed[community.pk]
+            ),
             hours=hours,
-            target=targets.get(community.pk),
-            members=len(members_here),
-            activities=activities.get(community.pk, 0),
+            target=target,
+            members=community_members.get(community.pk, 0),
+            activities=counted(
+                activities.get(community.pk, Counter()),
+                target.activity_kind if target else ActivityKind.ALL,
+            ),
         )
         if row.target is not None:
             row.target_judged = not row.start_phase
@@ -308,6 +398,7 @@ def organisation_coverage(
                 row.activities_met = row.activities >= row.target.target_activities
         rows.append(row)
         warnings.extend(_row_warnings(row))
+        notes.extend(_row_notes(row))
 
     picture = _picture(
         _("Role coverage of %(organisation)s") % {"organisation": organisation.name},
@@ -316,7 +407,7 @@ def organisation_coverage(
         lambda r, c: _matrix_cell(rows[r].cells[c]),
     )
     return OrganisationCoverage(
-        organisation, rows, warnings, total, picture, today, shows_selftest_fit
+        organisation, rows, warnings, notes, total, picture, today, shows_selftest_fit
     )
 
 
@@ -350,10 +441,12 @@ def _row_warnings(row: CommunityRow) -> list[CoverageWarning]:
                 OVERSTAFFED,
                 community,
                 _(
-                    "%(count)s people of the organisation take part; more than three is "
-                    "rarely needed unless their roles are clear."
+                    "%(count)s people of the organisation take part, and not every one of "
+                    "them has a clear role (no role or no contribution written down: "
+                    "%(names)s). The pilot: more than three is possible only when it is "
+                    "clear to each of them which role they fulfil."
                 )
-                % {"count": len(row.people)},
+                % {"count": len(row.people), "names": ", ".join(row.unclear)},
             )
         )
     if row.without_role:
@@ -364,16 +457,39 @@ def _row_warnings(row: CommunityRow) -> list[CoverageWarning]:
                 _("Members without a role: %(names)s.") % {"names": ", ".join(row.without_role)},
             )
         )
+    return out
+
+
+def _row_notes(row: CommunityRow) -> list[CoverageWarning]:
+    community, out = row.community, []
+    if row.many_people and not row.overstaffed:
+        out.append(
+            CoverageWarning(
+                MANY_CLEAR_ROLES,
+                community,
+                _(
+                    "%(count)s people of the organisation take part, each with a role and "
+                    "a contribution written down. The pilot: “It is not necessary to take "
+                    "part with more than 3 employees. It can be done, provided it is clear "
+                    "to the employees which role they fulfil.”"
+                )
+                % {"count": len(row.people)},
+            )
+        )
     if row.start_phase:
         out.append(
             CoverageWarning(
                 START,
                 community,
                 _(
-                    "Start phase (started %(date)s): count on at least a year; targets are "
-                    "shown but not judged."
+                    "Start phase: your organisation started here on %(date)s. The pilot: "
+                    "“Allow at least a year for the start phase.” Targets are shown but "
+                    "not judged until %(end)s."
                 )
-                % {"date": community.start_date.strftime("%d-%m-%Y")},
+                % {
+                    "date": row.started.strftime("%d-%m-%Y"),
+                    "end": (row.started + START_PHASE).strftime("%d-%m-%Y"),
+                },
             )
         )
     return out
@@ -388,7 +504,9 @@ class NetworkCell:
     covered: int | None  # None: the organisation does not take part
     people: int = 0
     without_role: int = 0
+    unclear: int = 0  # without a role, or without a contribution written down
     hours: Decimal = Decimal("0")
+    start_phase: bool = False
 
     @property
     def participates(self) -> bool:
@@ -396,7 +514,7 @@ class NetworkCell:
 
     @property
     def overstaffed(self) -> bool:
-        return self.people > MAX_PEOPLE_PER_ORGANISATION
+        return needs_clearer_roles(self.people, self.unclear)
 
 
 @dataclass
@@ -412,7 +530,7 @@ class NetworkRow:
 @dataclass
 class NetworkCoverage:
     communities: list[CommunityPage]
-    start_phase: list[CommunityPage]
+    start_phase: int  # organisation × community pairs in their start phase
     rows: list[NetworkRow]
     page_obj: object
     total_gaps: int
@@ -427,7 +545,7 @@ def network_coverage(
 ) -> NetworkCoverage:
     """Organisations (filtered, a page at a time) × active communities. Queries:
     the organisation count and page, the communities, role assignments and
-    memberships of the page's organisations."""
+    memberships of the page's organisations, and their start per community (two)."""
     today = today or timezone.localdate()
     organisations = Organisation.objects.order_by("name")
     if kind:
@@ -447,14 +565,19 @@ def network_coverage(
     )
     roles: dict[tuple[int, int], set[str]] = defaultdict(set)
     holders: dict[tuple[int, int], set[int]] = defaultdict(set)
+    contributed: dict[tuple[int, int], set[int]] = defaultdict(set)
     hours: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    for org_id, community_id, role, user_id, h in (
+    for org_id, community_id, role, user_id, h, contribution in (
         RoleAssignment.objects.current(today)
         .filter(organisation_id__in=org_ids, community__status=CommunityStatus.ACTIVE)
-        .values_list("organisation_id", "community_id", "role", "user_id", "hours_per_week")
+        .values_list(
+            "organisation_id", "community_id", "role", "user_id", "hours_per_week", "contribution"
+        )
     ):
         roles[org_id, community_id].add(role)
         holders[org_id, community_id].add(user_id)
+        if contribution:
+            contributed[org_id, community_id].add(user_id)
         hours[org_id, community_id] += h
     members: dict[tuple[int, int], set[int]] = defaultdict(set)
     for org_id, community_id, user_id in Membership.objects.filter(
@@ -463,6 +586,7 @@ def network_coverage(
         community__status=CommunityStatus.ACTIVE,
     ).values_list("organisation_id", "community_id", "user_id"):
         members[org_id, community_id].add(user_id)
+    starts = organisation_starts(org_ids, [community.pk for community in communities])
 
     rows = []
     for organisation in organisation_list:
@@ -472,12 +596,15 @@ def network_coverage(
             if key not in members and key not in roles:
                 row.cells.append(NetworkCell(community, None))
                 continue
+            everyone = members[key] | holders[key]
             cell = NetworkCell(
                 community,
                 covered=len(roles[key]),
-                people=len(members[key] | holders[key]),
+                people=len(everyone),
                 without_role=len(members[key] - holders[key]),
+                unclear=len(everyone - contributed[key]),
                 hours=hours[key],
+                start_phase=in_start_phase(starts.get(key, community.start_date), today),
             )
             row.cells.append(cell)
             row.gaps += 3 - cell.covered
@@ -507,7 +634,7 @@ def network_coverage(
     )
     return NetworkCoverage(
         communities=communities,
-        start_phase=[c for c in communities if in_start_phase(c, today)],
+        start_phase=sum(cell.start_phase for row in rows for cell in row.cells),
         rows=rows,
         page_obj=page_obj,
         total_gaps=sum(row.gaps for row in rows),

@@ -678,7 +678,7 @@ def _seed_roles(*, coordinator, organisations, people, today) -> int:
                     role=role,
                     hours_per_week=[2, 4, 8][index],
                     contribution=CONTRIBUTIONS[role],
-                    start_date=today - datetime.timedelta(days=30 * (index + 1)),
+                    start_date=_role_start(name, today, index),
                 )
                 added += 1
             if not Target.objects.filter(organisation=organisation, community=community).exists():
@@ -686,8 +686,7 @@ def _seed_roles(*, coordinator, organisations, people, today) -> int:
                     actor=boss,
                     organisation=organisation,
                     community=community,
-                    target_members=len(group) + 1,
-                    target_activities=4 + position % 3,
+                    **_demo_target(community, position),
                     deadline=today + datetime.timedelta(days=180 + 30 * position),
                 )
         for index, user in enumerate(staff[name][1:]):
@@ -784,3 +783,28 @@ def _reischeque(*, managers, staff, today) -> None:
         other_support="Een collega als maatje bij de eerste bijeenkomsten",
         review_date=today + datetime.timedelta(days=90),
     )
+
+
+# --- lessons 4 and 9: targets that say what they count, one newcomer ----------
+
+# A company new to the network: its roles started weeks ago, so the manager's
+# view shows it in its start phase in every community (lesson 9). The others
+# have worked in their communities for more than a year.
+NEWCOMER_ORGANISATION = "Leeslab Flevoland B.V."
+DEMO_ACTIVITY_KINDS = ("all", "action_items", "threads")
+
+
+def _role_start(organisation_name: str, today: datetime.date, index: int) -> datetime.date:
+    days = 30 * (index + 1) if organisation_name == NEWCOMER_ORGANISATION else 400 + 60 * index
+    return today - datetime.timedelta(days=days)
+
+
+def _demo_target(community, position: int) -> dict:
+    """Lesson 4: the community should reach a few more members than it has now,
+    and the organisation's people contribute activities of one kind."""
+    members = Membership.objects.filter(community=community, state=MembershipState.ACTIVE).count()
+    return {
+        "target_members": members + 2 + position % 3,
+        "target_activities": 2 + position % 3,
+        "activity_kind": DEMO_ACTIVITY_KINDS[position % 3],
+    }

@@ -142,7 +142,7 @@ def network_table(network) -> tuple[list[str], list[list]]:
         _("People"),
         _("Members without a role"),
         _("Hours per week"),
-        _("More than three people"),
+        _("More than three people, not all with a clear role"),
     ]
     rows = []
     for row in network.rows:

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from cop_platform.forms import DateInput
+from members.activity import ActivityKind
 from members.models import FollowEmailMode, Organisation, OrganisationKind, Province, Role
 from members.selftest import SCALE, SCALE_LABELS
 
@@ -79,16 +80,38 @@ class RoleAssignForm(forms.Form):
 
 
 class TargetForm(forms.Form):
+    """Lesson 4: what the community should bring the organisation, in numbers that
+    say what they count (see members.coverage for how progress is measured)."""
+
     target_members = forms.IntegerField(
-        label=_("Members of your organisation in the community"), min_value=0, max_value=999
+        label=_("Members the community reaches"),
+        min_value=0,
+        max_value=9999,
+        help_text=_(
+            "All active members of the community, from every organisation: how far the "
+            "community your people work in reaches. Not the number of your own colleagues "
+            "in it (more than three is rarely needed)."
+        ),
     )
     target_activities = forms.IntegerField(
-        label=_("Activities started by your people"),
+        label=_("Activities your organisation contributes"),
         min_value=0,
         max_value=999,
-        help_text=_("To-do items and forum threads your organisation's members start."),
+        help_text=_("Counted from what your organisation's members started in the community."),
+    )
+    # Not required: left out, a target counts every kind (as targets set before
+    # there was a choice do).
+    activity_kind = forms.ChoiceField(
+        label=_("Which activities count"),
+        choices=ActivityKind.choices,
+        initial=ActivityKind.ALL,
+        required=False,
+        widget=forms.RadioSelect,
     )
     deadline = forms.DateField(label=_("By"), widget=DateInput())
+
+    def clean_activity_kind(self):
+        return self.cleaned_data["activity_kind"] or ActivityKind.ALL
 
 
 class ManagerAppointForm(forms.Form):

@@ -4,11 +4,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import RevisionMixin
 from wagtail.search import index
 
 from communities.ownership import CommunityOwned, OwnershipPolicy, end_on, not_ended
 from communities.terms import DatedQuerySet, Role
 from cop_platform.sanitize import one_line
+from members.activity import ActivityKind
 
 # How the platform names a person whose account is gone: erased by themselves (the
 # row stays, see User.erased_at) or detached from what they wrote (author set to
@@ -289,8 +291,20 @@ class Target(CommunityOwned):
         related_name="targets",
         verbose_name=_("organisation"),
     )
-    target_members = models.PositiveSmallIntegerField(_("target number of members"))
-    target_activities = models.PositiveSmallIntegerField(_("target number of activities"))
+    # Lesson 4 of the pilot ("X-aantal leden, X-aantal activiteiten"): the members
+    # the community reaches (all its active members, whatever their organisation;
+    # not the organisation's own staff, which lesson 6 keeps at about three) and
+    # the activities the organisation's people contribute, of `activity_kind`.
+    target_members = models.PositiveSmallIntegerField(_("members the community reaches"))
+    target_activities = models.PositiveSmallIntegerField(
+        _("activities your organisation contributes")
+    )
+    activity_kind = models.CharField(
+        _("activities that count"),
+        max_length=16,
+        choices=ActivityKind.choices,
+        default=ActivityKind.ALL,
+    )
     deadline = models.DateField(_("deadline"))
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -434,3 +448,59 @@ class DevelopmentAgreement(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.review_date}"
+
+
+# --- the platform's own texts on the roles (lesson texts, editable) ------------
+#
+# The pilot names the three roles and the self-test but does not define them:
+# the descriptions and the statements are the platform's own ("zo omschrijven
+# wij de rollen"). Coordinators edit them as Wagtail snippets with history
+# (RevisionMixin); a data migration seeds the defaults from members.selftest,
+# which stay the fallback when a row is missing. The role of a statement and
+# the role a description belongs to are fixed: scoring depends on them.
+
+
+class RoleDescription(RevisionMixin, models.Model):
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, unique=True)
+    description = models.TextField(_("description (Dutch)"), max_length=600)
+    description_en = models.TextField(_("description (English)"), max_length=600)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("role description")
+        verbose_name_plural = _("role descriptions")
+
+    def __str__(self):
+        return str(Role(self.role).label)
+
+    def clean(self):
+        # Shown as plain text; one paragraph each.
+        self.description = one_line(self.description)
+        self.description_en = one_line(self.description_en)
+
+
+class SelfTestStatement(RevisionMixin, models.Model):
+    # Stored answers refer to the key (see members.selftest): never editable.
+    key = models.CharField(_("code"), max_length=8, unique=True)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    text = models.CharField(
+        _("statement text (Dutch)"),
+        max_length=300,
+        help_text=_(
+            "Only the wording can change: the statement keeps its role, so self-test "
+            "scores stay comparable. Describe concrete behaviour, in the first person."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("self-test statement")
+        verbose_name_plural = _("self-test statements")
+
+    def __str__(self):
+        return f"{self.key}: {self.text}"
+
+    def clean(self):
+        self.text = one_line(self.text)

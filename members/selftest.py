@@ -25,12 +25,22 @@ Scoring (deterministic, no weights):
 
 The scores are guidance for a conversation, never a gate: the note on
 verbinder and aanjager (the pilot found those roles ask for work and thinking
-at higher-professional, HBO, level) is information, not a requirement.
+at higher-professional, HBO, level) and on bouwer (for which that level is not
+needed) is information, not a requirement.
+
+Texts. The pilot names the roles and the self-test but does not define them:
+the role descriptions and the statements below are the platform's own. They
+are the defaults; coordinators edit them in the Wagtail admin
+(members.models.RoleDescription and SelfTestStatement, with history), and
+`role_descriptions()` / `statement_texts()` read the edited texts, falling
+back to these. Only the texts are editable: a statement's id and role are
+fixed, so scoring and stored answers keep their meaning.
 """
 
 import random
 from dataclasses import dataclass
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Role
@@ -147,11 +157,56 @@ HBO_NOTE = _(
     "(HBO) level. This is guidance for your development conversation, not a condition."
 )
 HBO_ROLES = (Role.VERBINDER, Role.AANJAGER)
+BOUWER_NOTE = _(
+    "The pilot found that this role does not need work and thinking at "
+    "higher-professional (HBO) level."
+)
+# Lesson 7 of the pilot, both halves, where a manager assigns a role: guidance,
+# never a gate (the assignment form asks nothing about education).
+ROLE_LEVEL_GUIDANCE = _(
+    "The pilot Nieuw Delen: “The roles of driver and connector ask for work and "
+    "thinking at higher-professional (HBO) level. For the role of builder this is "
+    "not necessary.” This is guidance for your choice and the conversation with "
+    "your colleague, not a condition."
+)
 
 
-def ordered_statements(user_id: int) -> list[tuple[str, str, str]]:
-    """The statements in this person's reproducible order."""
-    statements = list(STATEMENTS)
+def role_descriptions() -> dict[str, str]:
+    """Role → the platform's description of it, as a coordinator last edited it,
+    in the active language (the default text where none is stored). One query."""
+    from members.models import RoleDescription
+
+    english = (get_language() or "nl").startswith("en")
+    texts = {role: str(text) for role, text in EXPLANATIONS.items()}
+    for row in RoleDescription.objects.filter(role__in=Role.values):
+        text = row.description_en if english else row.description
+        if text:
+            texts[row.role] = text
+    return texts
+
+
+def statement_texts() -> dict[str, str]:
+    """Statement id → its text as a coordinator last edited it (the default where
+    none is stored). One query."""
+    from members.models import SelfTestStatement
+
+    texts = dict(STATEMENT_TEXT)
+    for key, text in SelfTestStatement.objects.filter(key__in=list(STATEMENT_TEXT)).values_list(
+        "key", "text"
+    ):
+        if text:
+            texts[key] = text
+    return texts
+
+
+def ordered_statements(
+    user_id: int, texts: dict[str, str] | None = None
+) -> list[tuple[str, str, str]]:
+    """The statements in this person's reproducible order, with `texts` (see
+    statement_texts(); the defaults when None). The order depends on the ids
+    only, so editing a text does not reshuffle anyone's test."""
+    texts = texts or STATEMENT_TEXT
+    statements = [(sid, role, texts.get(sid, text)) for sid, role, text in STATEMENTS]
     # Not a secret (bandit B311): the order only mixes the roles' statements.
     random.Random(f"{VERSION}:{user_id}").shuffle(statements)  # nosec B311
     return statements
@@ -204,16 +259,23 @@ class Interpretation:
     close_second: RankedRole | None
 
 
-def interpret(scores: dict[str, int]) -> Interpretation:
-    """The ranked result with an explanation per role, for display."""
+def level_note(role: str) -> str:
+    """The pilot's note on the level of work and thinking a role asks for."""
+    return str(HBO_NOTE if role in HBO_ROLES else BOUWER_NOTE)
+
+
+def interpret(scores: dict[str, int], descriptions: dict[str, str] | None = None) -> Interpretation:
+    """The ranked result with a description per role (see role_descriptions(); the
+    defaults when None), for display."""
     labels = dict(Role.choices)
+    descriptions = descriptions or EXPLANATIONS
     ranked = [
         RankedRole(
             role=role,
             label=labels[role],
             score=scores[role],
-            explanation=EXPLANATIONS[role],
-            hbo_note=HBO_NOTE if role in HBO_ROLES else "",
+            explanation=descriptions[role],
+            hbo_note=level_note(role),
         )
         for role in ranking(scores)
     ]

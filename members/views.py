@@ -28,7 +28,7 @@ from members.forms import (
     SelfTestForm,
     TargetForm,
 )
-from members.models import Managership, Organisation, RoleAssignment, Target
+from members.models import Managership, Organisation, Role, RoleAssignment, Target
 from members.selectors import (
     agreement_get_for_user,
     agreements_due,
@@ -170,6 +170,11 @@ def _managed_organisation(request, organisation_id: int) -> Organisation:
     return organisation
 
 
+def _role_descriptions(descriptions: dict[str, str]) -> list[tuple[str, str]]:
+    """(label, the platform's description) per role, in the fixed role order."""
+    return [(label, descriptions[role]) for role, label in Role.choices]
+
+
 @login_needed
 def role_assign(request, organisation_id: int):
     organisation = _managed_organisation(request, organisation_id)
@@ -203,7 +208,12 @@ def role_assign(request, organisation_id: int):
     return TemplateResponse(
         request,
         "members/role_assign.html",
-        {"organisation": organisation, "form": form},
+        {
+            "organisation": organisation,
+            "form": form,
+            "descriptions": _role_descriptions(selftest.role_descriptions()),
+            "level_guidance": selftest.ROLE_LEVEL_GUIDANCE,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -286,6 +296,7 @@ def target_edit(request, organisation_id: int, community_id: int):
         {
             "target_members": current.target_members,
             "target_activities": current.target_activities,
+            "activity_kind": current.activity_kind,
             "deadline": current.deadline,
         }
         if current
@@ -506,13 +517,15 @@ def managership_end(request, managership_id: int):
 def selftest_overview(request):
     results = list(selftest_results_of(request.user))
     latest = results[0] if results else None
+    descriptions = selftest.role_descriptions()
     return TemplateResponse(
         request,
         "members/selftest_overview.html",
         {
             "results": results,
             "latest": latest,
-            "interpretation": selftest.interpret(latest.scores) if latest else None,
+            "interpretation": (selftest.interpret(latest.scores, descriptions) if latest else None),
+            "descriptions": _role_descriptions(descriptions),
             "chart": selftest_history_chart(results),
         },
     )
@@ -520,7 +533,7 @@ def selftest_overview(request):
 
 @login_needed
 def selftest_take(request):
-    statements = selftest.ordered_statements(request.user.pk)
+    statements = selftest.ordered_statements(request.user.pk, selftest.statement_texts())
     form = SelfTestForm(request.POST or None, statements=statements)
     if request.method == "POST" and form.is_valid():
         try:
@@ -549,7 +562,7 @@ def selftest_result(request, result_id: int):
         {
             "result": result,
             "is_own": is_own,
-            "interpretation": selftest.interpret(result.scores),
+            "interpretation": selftest.interpret(result.scores, selftest.role_descriptions()),
             "has_organisation": bool(profile and profile.organisation_id),
         },
     )

@@ -1,10 +1,16 @@
-"""Coordinators manage organisations in the Wagtail admin."""
+"""Coordinators manage organisations, and the platform's own texts on the roles
+(role descriptions and self-test statements, with history), in the Wagtail admin."""
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from members.models import Organisation
+from communities import permissions
+from members.models import Organisation, RoleDescription, SelfTestStatement
 
 
 class OrganisationViewSet(SnippetViewSet):
@@ -19,3 +25,68 @@ class OrganisationViewSet(SnippetViewSet):
 
 
 register_snippet(OrganisationViewSet)
+
+
+class RoleTextPolicy(BasePermissionPolicy):
+    """Coordinators may view and change the texts (see permissions.can_edit_role_texts);
+    nobody adds or deletes one: the set of roles and statements is fixed, because
+    the self-test's scoring and the stored answers depend on it."""
+
+    ALLOWED = frozenset({"view", "change"})
+
+    def user_has_permission(self, user, action):
+        return action in self.ALLOWED and permissions.can_edit_role_texts(user)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def users_with_any_permission(self, actions):
+        users = get_user_model().objects.filter(is_active=True)
+        if not self.ALLOWED.intersection(actions):
+            return users.none()
+        return users.filter(permissions.coordinators_q()).distinct()
+
+    def users_with_permission(self, action):
+        return self.users_with_any_permission([action])
+
+
+# Registered before the viewsets, which look the policy up by model.
+register_permission_policy(RoleDescription, RoleTextPolicy(RoleDescription))
+register_permission_policy(SelfTestStatement, RoleTextPolicy(SelfTestStatement))
+
+
+class RoleDescriptionViewSet(SnippetViewSet):
+    model = RoleDescription
+    icon = "doc-full"
+    menu_label = _("Role descriptions")
+    list_display = ["__str__", "description", "updated_at"]
+    panels = [
+        FieldPanel("role", read_only=True),
+        FieldPanel("description"),
+        FieldPanel("description_en"),
+    ]
+
+
+class SelfTestStatementViewSet(SnippetViewSet):
+    model = SelfTestStatement
+    icon = "list-ul"
+    menu_label = _("Self-test statements")
+    list_display = ["key", "role", "text", "updated_at"]
+    list_filter = ["role"]
+    panels = [
+        FieldPanel("key", read_only=True),
+        FieldPanel("role", read_only=True),
+        FieldPanel("text"),
+    ]
+
+
+class RoleTextsGroup(SnippetViewSetGroup):
+    """One menu item: "Rollen en zelftest"."""
+
+    items = (RoleDescriptionViewSet, SelfTestStatementViewSet)
+    menu_icon = "doc-full"
+    menu_label = _("Roles and self-test")
+    menu_order = 210
+
+
+register_snippet(RoleTextsGroup)

@@ -9,7 +9,7 @@ class TodoListsConfig(AppConfig):
 
     def ready(self):
         from communities.routes import community_route, register_routes
-        from members.activity import register_activity_source
+        from members.activity import ActivityKind, register_activity_source
         from members.personal_data import register
         from todo_lists import views
         from todo_lists.models import TodoItem
@@ -51,4 +51,4 @@ class TodoListsConfig(AppConfig):
 
         register("todo_lists", exporter=export_todo, eraser=erase_todo)
         # Items a person added count as activities towards their organisation's targets.
-        register_activity_source(TodoItem, "created_by")
+        register_activity_source(TodoItem, "created_by", kind=ActivityKind.ACTION_ITEMS)

@@ -15,7 +15,7 @@ class ForumConfig(AppConfig):
         )
         from communities.forum.models import Thread
         from communities.routes import community_route, register_routes
-        from members.activity import register_activity_source
+        from members.activity import ActivityKind, register_activity_source
 
         register_routes(
             community_route("forum/", views.forum_index, name="forum"),
@@ -56,4 +56,4 @@ class ForumConfig(AppConfig):
         )
 
         # Threads a person started count as activities towards their organisation's targets.
-        register_activity_source(Thread, "author")
+        register_activity_source(Thread, "author", kind=ActivityKind.THREADS)

@@ -19,6 +19,7 @@ from communities import permissions
 from communities.models import CommunityPage, Membership, MembershipState
 from cop_platform.mail import send_mail_on_commit
 from cop_platform.sanitize import clean_text
+from members.activity import ActivityKind
 from members.models import Organisation, RoleAssignment, Target
 
 
@@ -129,8 +130,11 @@ def target_set(
     target_members: int,
     target_activities: int,
     deadline: datetime.date,
+    activity_kind: str = ActivityKind.ALL,
 ) -> Target:
-    """A manager sets (or changes) the organisation's target in a community."""
+    """A manager sets (or changes) the organisation's target in a community: the
+    members the community reaches and the activities of `activity_kind` the
+    organisation's people contribute (members.activity.ActivityKind)."""
     permissions.require(permissions.can_manage_roles(actor, organisation))
     if not community.is_active:
         raise ValidationError(_("This community is an archive; targets can no longer be set."))
@@ -142,6 +146,7 @@ def target_set(
     ) or Target(organisation=organisation, community=community)
     target.target_members = target_members
     target.target_activities = target_activities
+    target.activity_kind = activity_kind
     target.deadline = deadline
     target.set_by = actor
     target.full_clean()

@@ -98,3 +98,21 @@ def test_a_member_takes_the_self_test_and_shares_it(browser: Browser, site, cast
     ).click()
     expect(page.locator(".messages")).to_be_visible()
     assert SelfTestResult.objects.get(user=cast["member"]).is_shared
+
+
+def test_the_manager_reads_the_hbo_guidance_where_roles_are_assigned(browser: Browser, site, cast):
+    page = browser.new_context().new_page()
+    log_in(page, site, cast["manager"], "/")
+    page.goto(f"{site}/organisatie/{cast['organisation'].pk}/rollen/nieuw/")
+    expect(page.locator("main .guidance")).to_contain_text(
+        "De rol van aanjager en verbinder vraagt een HBO werk- en denkniveau. "
+        "Voor de rol van bouwer is dit niet noodzakelijk."
+    )
+    expect(page.get_by_role("heading", name="Zo omschrijven wij de rollen")).to_be_visible()
+    # Guidance, not a gate: the bouwer may be given the driver's role like anyone.
+    page.locator("select[name=user]").select_option(label="Lotte Lid")
+    page.locator("select[name=community]").select_option(label=cast["community"].title)
+    page.get_by_role("radio", name="Aanjager").check()
+    page.locator("main form.stack-form button[type=submit]").click()
+    expect(page.locator(".messages")).to_contain_text("Lotte Lid")
+    assert RoleAssignment.objects.filter(user=cast["member"], role="aanjager").exists()

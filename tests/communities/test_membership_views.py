@@ -516,13 +516,14 @@ def intake_error(field: str, data: dict, language: str) -> str:
 @pytest.mark.parametrize(
     "field, data",
     [
-        ("haal", {"haal": "", "breng": "Ervaring met leesclubs."}),
-        ("haal", {"haal": "   ", "breng": "Ervaring met leesclubs."}),
+        # Haal "en/of" breng: one of the two may stay empty, not both.
+        ("haal", {"haal": "", "breng": ""}),
+        ("haal", {"haal": "   ", "breng": " \n "}),
         ("breng", {"haal": "Tips voor leesclubs.", "breng": "x" * 2001}),
         ("haal_topics", {"haal": "Tips.", "breng": "Ervaring.", "haal_topics": ["999999"]}),
         ("breng_topics", {"haal": "Tips.", "breng": "Ervaring.", "breng_topics": ["geen-getal"]}),
     ],
-    ids=["empty-haal", "blank-haal", "overlong-breng", "unknown-topic", "malformed-topic"],
+    ids=["both-empty", "both-blank", "overlong-breng", "unknown-topic", "malformed-topic"],
 )
 def test_bad_intake_is_shown_again_with_a_translated_error(cast, community, field, data):
     client = client_for(cast.outsider)
@@ -543,23 +544,40 @@ def test_bad_intake_is_shown_again_with_a_translated_error(cast, community, fiel
         assert soup(response).select_one("textarea[name=haal]").get_text().strip() == data["haal"]
 
 
-def test_required_error_is_dutch(cast, community):
+HAAL_OR_BRENG = "Schrijf op wat je uit deze community wilt halen, wat je kunt brengen, of allebei."
+
+
+def test_haal_and_breng_both_empty_is_one_dutch_error(cast, community):
+    before = world()
     response = post_form(
         client_for(cast.outsider), subpage_url(community, "apply"), {"haal": "", "breng": ""}
     )
 
     assert response.status_code == 200
+    assert world() == before
     page = soup(response)
-    # At each field, and in the summary above the form with a link to the field.
-    for name in ("haal", "breng"):
-        field = page.select_one(f"textarea[name={name}]").find_parent("div")
-        assert "Dit is een verplicht veld." in field.get_text()
+    # At the first field, and in the summary above the form with a link to it.
+    assert HAAL_OR_BRENG in page.select_one("textarea[name=haal]").find_parent("div").get_text()
     summary = [" ".join(li.get_text().split()) for li in page.select(".error-summary li")]
-    assert summary == [
-        f"{dutch(IntakeForm.base_fields['haal'].label)}: Dit is een verplicht veld.",
-        f"{dutch(IntakeForm.base_fields['breng'].label)}: Dit is een verplicht veld.",
-    ]
-    assert [a["href"] for a in page.select(".error-summary a")] == ["#id_haal", "#id_breng"]
+    assert summary == [f"{dutch(IntakeForm.base_fields['haal'].label)}: {HAAL_OR_BRENG}"]
+    assert [a["href"] for a in page.select(".error-summary a")] == ["#id_haal"]
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [{"haal": "Tips voor leesclubs.", "breng": ""}, {"haal": "", "breng": "Ervaring."}],
+    ids=["only-haal", "only-breng"],
+)
+def test_one_of_haal_and_breng_is_enough(cast, community, answers):
+    response = post_form(client_for(cast.outsider), subpage_url(community, "apply"), answers)
+
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=cast.outsider, community=community)
+    assert (membership.haal, membership.breng, membership.state) == (
+        answers["haal"],
+        answers["breng"],
+        "pending",
+    )
 
 
 def test_apply_to_an_archived_community_is_refused(cast, community):

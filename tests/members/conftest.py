@@ -77,7 +77,17 @@ def manager(person, organisation, manager_for):
 def assign(manager):
     """`assign(user, community, role, organisation=..., actor=...)` through role_assign."""
 
-    def make(user, place, role, *, organisation, actor=None, hours="4", contribution=""):
+    def make(
+        user,
+        place,
+        role,
+        *,
+        organisation,
+        actor=None,
+        hours="4",
+        contribution="",
+        start_date=None,
+    ):
         return role_assign(
             actor=actor or manager,
             organisation=organisation,
@@ -86,6 +96,7 @@ def assign(manager):
             role=role,
             hours_per_week=hours,
             contribution=contribution,
+            start_date=start_date,
         )
 
     return make
@@ -112,8 +123,10 @@ def crafted(
     other_community,  # noqa: F811
     young_community,
 ):
-    """c1: four people (overstaffed), bouwer + verbinder, no aanjager, two without a role.
-    c2: Anna holds all three roles. Young community: one member, no role (start phase)."""
+    """c1: four people (overstaffed: two without a role, Bert without a contribution),
+    bouwer + verbinder, no aanjager. c2: Anna holds all three roles. In c1 and c2
+    the organisation started two years ago (Anna's first roles, recorded with that
+    date). Young community: one member who joined today, no role (start phase)."""
     anna, bert, cas, dirk, eva = (
         person(name, organisation) for name in ("Anna", "Bert", "Cas", "Dirk", "Eva")
     )
@@ -125,6 +138,7 @@ def crafted(
     stranger = person("Sjaak", other_organisation)
     member_of(stranger, community, other_organisation)
 
+    two_years_ago = timezone.localdate() - datetime.timedelta(days=730)
     assign(
         anna,
         community,
@@ -132,10 +146,18 @@ def crafted(
         organisation=organisation,
         hours="4",
         contribution='=HYPERLINK("x")',
+        start_date=two_years_ago,
     )
     assign(bert, community, "verbinder", organisation=organisation, hours="2.5")
     for role in ("bouwer", "verbinder", "aanjager"):
-        assign(anna, other_community, role, organisation=organisation, hours="1")
+        assign(
+            anna,
+            other_community,
+            role,
+            organisation=organisation,
+            hours="1",
+            start_date=two_years_ago,
+        )
     ended = assign(dirk, community, "aanjager", organisation=organisation)
     role_end(actor=manager, assignment=ended)  # ends today: no longer counts
 

@@ -24,6 +24,7 @@ def test_matrix_and_warnings(crafted, organisation, manager):
     assert young.start_phase and young.covered == 0 and young.without_role == ["Eva"]
     assert coverage.total_hours == 4 + 2.5 + 3
 
+    assert c1.unclear == ["Bert", "Cas", "Dirk"]  # Bert: a role without a contribution
     kinds = {(w.community.pk, w.kind) for w in coverage.warnings}
     assert kinds == {
         (c1.community.pk, GAP),
@@ -31,10 +32,11 @@ def test_matrix_and_warnings(crafted, organisation, manager):
         (c1.community.pk, WITHOUT_ROLE),
         (young.community.pk, GAP),
         (young.community.pk, WITHOUT_ROLE),
-        (young.community.pk, START),
     }
-    # Targets: judged after the start phase, shown but not judged in it.
-    assert c1.target_judged and c1.members == 4 and c1.members_met is True
+    assert {(n.community.pk, n.kind) for n in coverage.notes} == {(young.community.pk, START)}
+    # Targets: judged after the start phase, shown but not judged in it. Members:
+    # everyone the community reaches (Sjaak of the other organisation too).
+    assert c1.target_judged and c1.members == 5 and c1.members_met is True
     assert (
         c1.activities == 0 and c1.activities_met is False
     )  # nobody started a thread or to-do item
@@ -69,7 +71,8 @@ def test_the_page_shows_gaps_warnings_and_picture_without_colour_alone(
     assert page.select_one("svg.picture title") is not None
     assert len(page.select("svg.picture rect")) == 3 * 3
     assert not page.select("[style]")  # no inline styles (CSP)
-    assert len(page.select(".warning")) == 6
+    assert len(page.select(".warning")) == 5
+    assert len(page.select(".note")) == 1  # the young community's start phase
 
 
 def test_who_may_see_the_coverage(

@@ -83,8 +83,10 @@ def test_interpretation_explains_every_role_and_notes_hbo_for_two():
     result = selftest.interpret({"bouwer": 80, "verbinder": 78, "aanjager": 20})
     assert [item.role for item in result.ranked] == ["bouwer", "verbinder", "aanjager"]
     assert all(item.explanation for item in result.ranked)
-    notes = {item.role: bool(item.hbo_note) for item in result.ranked}
-    assert notes == {"bouwer": False, "verbinder": True, "aanjager": True}
+    # Lesson 7, both halves: HBO level for verbinder and aanjager, not for bouwer.
+    notes = {item.role: str(item.hbo_note) for item in result.ranked}
+    assert notes["verbinder"] == notes["aanjager"] == str(selftest.HBO_NOTE)
+    assert notes["bouwer"] == str(selftest.BOUWER_NOTE)
     assert result.close_second.role == "verbinder"  # within five points
     assert selftest.interpret({"bouwer": 80, "verbinder": 60, "aanjager": 20}).close_second is None
 

@@ -90,20 +90,19 @@ def test_others_cannot_assign_roles_or_set_targets(setting, organisation, commun
 def test_a_manager_sets_a_target(setting, organisation, manager, community):
     url = reverse("members:target_edit", args=[organisation.pk, community.pk])
     client = client_for(manager)
-    assert (
-        post_form(
-            client, url, {"target_members": 4, "target_activities": 6, "deadline": "2030-06-01"}
-        ).status_code
-        == 302
-    )
+    target = {
+        "target_members": 4,
+        "target_activities": 6,
+        "activity_kind": "threads",
+        "deadline": "2030-06-01",
+    }
+    assert post_form(client, url, target).status_code == 302
     page = visible_text(client.get(reverse("members:coverage", args=[organisation.pk])))
-    assert "1 van 4" in page or "1 of 4" in page
-    assert (
-        post_form(
-            client, url, {"target_members": -1, "target_activities": 6, "deadline": "2030-06-01"}
-        ).status_code
-        == 400
-    )
+    # Wim is the community's only member; nobody started a thread yet.
+    assert "Leden die de community bereikt: 1 van 4" in page
+    assert "Forumdiscussies die jouw mensen begonnen: 0 van 6" in page
+    assert post_form(client, url, {**target, "target_members": -1}).status_code == 400
+    assert post_form(client, url, {**target, "activity_kind": "likes"}).status_code == 400
     assert Target.objects.get().target_members == 4
 
 
