@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TeamsConfig(AppConfig):
+    """An organisation's team in the communities: the manager's why, the network's
+    examples, the team workshop and the koffer (issue 15, lessons 2, 10 and 11)."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "teams"
+    verbose_name = _("Teams")
