@@ -9,3 +9,9 @@ class TeamsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "teams"
     verbose_name = _("Teams")
+
+    def ready(self):
+        from members.personal_data import register
+        from teams.personal_data import erase_koffer, export_koffer
+
+        register("teams", exporter=export_koffer, eraser=erase_koffer)

@@ -2,11 +2,13 @@
 scores, the spread the team sees, and a revisit compared with the session before."""
 
 import datetime
+import json
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from members.services.personal_data import account_erase, personal_data_export_json
 from teams.koffer import DEFAULT_CATEGORIES
 from teams.models import KofferAction, KofferScore
 from teams.selectors import suitcase
@@ -168,3 +170,19 @@ def test_who_may_do_what(koffer_round, colleagues, person, other_organisation, m
             held_on=timezone.localdate(),
         )
     assert not KofferScore.objects.exists()
+
+
+def test_a_members_points_are_in_their_data_and_go_with_erasure(koffer_round, colleagues):
+    anna, bert, _cas = colleagues
+    koffer_fill(actor=anna, koffer_round=koffer_round, points=distinct_points(koffer_round))
+    koffer_fill(actor=bert, koffer_round=koffer_round, points=distinct_points(koffer_round))
+    exported = json.loads(personal_data_export_json(actor=anna))["teams"]["koffer_points"]
+    assert exported[0] == {
+        "organisation": "Bibliotheek Eemland",
+        "session": koffer_round.held_on.isoformat(),
+        "category": "Verbinden",
+        "points": 30,
+    }
+    account_erase(actor=anna)
+    assert not KofferScore.objects.filter(user=anna).exists()
+    assert suitcase(koffer_round).respondents == 1  # Bert's points stay
