@@ -78,6 +78,9 @@ def koffer_fill(*, actor, koffer_round: KofferRound, points: dict[int, int]) -> 
     the round. Refused as a whole (nothing saved) above 100 points in total or
     with two equal scores; filling in again replaces the earlier answer."""
     permissions.require(permissions.can_fill_koffer(actor, koffer_round))
+    # The round's row lock serialises two submissions of the same member (a double
+    # click): the second replaces the first instead of hitting koffer_score_once.
+    KofferRound.objects.select_for_update().get(pk=koffer_round.pk)
     categories = {category.pk: category for category in koffer_round.categories.all()}
     if set(points) != set(categories):
         raise ValidationError(_("Give every category a score."))

@@ -158,21 +158,16 @@ def koffer_round_new(request, organisation_id: int):
         user=request.user, organisation_id=organisation_id, allowed=permissions.can_edit_team
     )
     form = RoundForm(request.POST or None, initial={"held_on": timezone.localdate()})
-    created = []
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _saved(
-            form,
-            lambda: created.append(
-                services.koffer_round_start(
-                    actor=request.user, organisation=organisation, **form.cleaned_data
-                )
-            ),
-        )
-    ):
-        messages.success(request, _("The session is ready: your team can fill in the koffer."))
-        return redirect("teams:koffer_round", organisation.pk, created[0].pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            koffer_round = services.koffer_round_start(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, _("The session is ready: your team can fill in the koffer."))
+            return redirect("teams:koffer_round", organisation.pk, koffer_round.pk)
     return TemplateResponse(
         request,
         "teams/koffer_round_new.html",
