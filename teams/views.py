@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from communities import permissions
 from cop_platform.sanitize import plain_to_html
 from cop_platform.view_helpers import add_validation_errors, login_needed
-from teams import services
+from teams import koffer, services
 from teams.forms import ActionForm, CategoriesForm, PointsForm, RoundForm, WhyForm
 from teams.selectors import (
     koffer_round_get,
@@ -147,7 +147,7 @@ def koffer_categories(request, organisation_id: int):
     return TemplateResponse(
         request,
         "teams/koffer_categories.html",
-        {"organisation": organisation, "form": form},
+        {"organisation": organisation, "form": form, "proposal": koffer.DEFAULT_CATEGORIES},
         status=400 if form.errors else 200,
     )
 
