@@ -4,9 +4,10 @@ team or the network."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from teams.models import KofferScore, Team
-from teams.services import koffer_fill
+from teams.services import koffer_fill, koffer_round_start
 from tests.teams.conftest import distinct_points
 from tests.views_support import client_for, post_form, soup, visible_text
 from todo_lists.models import Phase, Status
@@ -162,3 +163,15 @@ def test_the_team_pages_run_a_fixed_number_of_queries(
     _grow(coordinator, community, organisation, person, koffer_round, 5)
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
+
+
+def test_the_sessions_newest_first_the_latest_is_current(
+    koffer_round, colleagues, manager, organisation
+):
+    points = distinct_points(koffer_round)
+    koffer_fill(actor=colleagues[0], koffer_round=koffer_round, points=points)
+    koffer_round_start(actor=manager, organisation=organisation, held_on=timezone.localdate())
+    page = client_for(colleagues[1]).get(reverse("teams:koffer", args=[organisation.pk]))
+    sessions = [li.get_text(" ", strip=True) for li in soup(page).select("main ul")[0].select("li")]
+    assert sessions[0].endswith("0 teamleden hebben ingevuld · huidige")
+    assert sessions[1].endswith("1 teamlid heeft ingevuld")
