@@ -10,7 +10,7 @@ PORT ?= 8000
 # URL that `seed` prints use it (settings: BASE_URL).
 BASE_URL ?= http://$(HOST):$(PORT)
 # The project packages (pyproject.toml ships these) that bandit scans.
-PACKAGES := cop_platform communities home members todo_lists
+PACKAGES := cop_platform communities home members todo_lists teams
 # Locked releases with hashes; `make lock` writes them from pyproject.toml.
 LOCKS := requirements/runtime.txt requirements/dev.txt
 # Hashes for every file of each release; pip and setuptools pinned too; index and

@@ -358,6 +358,59 @@ def can_confirm_agreement(user, agreement) -> bool:
     return user.is_authenticated and agreement.user_id == user.pk
 
 
+# --- the organisation's team: why, examples, workshop, koffer (issue 15) ------
+
+
+def is_team_member(user, organisation) -> bool:
+    """The organisation's people: whoever names it as their organisation on their
+    profile (the same people a manager records agreements with)."""
+    if not user.is_authenticated or organisation is None:
+        return False
+    profile = getattr(user, "profile", None)
+    return profile is not None and profile.organisation_id == organisation.pk
+
+
+def can_view_team(user, organisation) -> bool:
+    """The team page (why, the network's examples, the workshop agenda): the
+    organisation's managers and people, and the network coordinators, who see
+    the coverage too."""
+    return (
+        is_manager_of(user, organisation)
+        or is_team_member(user, organisation)
+        or is_coordinator(user)
+    )
+
+
+def can_edit_team(user, organisation) -> bool:
+    """Write the why, edit the koffer's categories, start a koffer round, enter the
+    team's agreed scores and action points: the organisation's own managers."""
+    return is_manager_of(user, organisation)
+
+
+def can_view_koffer(user, organisation) -> bool:
+    """The team's suitcase (the spread per category, never who gave what): the
+    organisation's managers and people. Coordinators do not: it is the team's
+    own conversation."""
+    return is_manager_of(user, organisation) or is_team_member(user, organisation)
+
+
+def can_fill_koffer(user, koffer_round) -> bool:
+    """Divide one's points: the organisation's people, in its latest round only
+    (an earlier round is the record the next one is compared with)."""
+    from teams.models import KofferRound
+
+    if not is_team_member(user, koffer_round.organisation):
+        return False
+    latest = KofferRound.objects.filter(organisation_id=koffer_round.organisation_id).first()
+    return latest is not None and latest.pk == koffer_round.pk
+
+
+def can_view_koffer_scores(user, organisation) -> bool:
+    """Every team member's own points, by name: the organisation's managers only
+    (each member sees their own when filling in; the team sees the spread)."""
+    return is_manager_of(user, organisation)
+
+
 def require(allowed: bool, *, hide: bool = False) -> None:
     """Services and views call this with the answer of one of the questions above:
     a refusal becomes PermissionDenied (403, the Dutch error page). With `hide`, for

@@ -49,6 +49,7 @@ urlpatterns += i18n_patterns(
     path("te-doen/feed/", todo_views.overview_feed, name="todo_overview_feed"),
     path("", include("communities.forum.urls")),
     path("", include("members.urls")),
+    path("", include("teams.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "communities.forum",
     "members",
     "todo_lists",
+    "teams",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",

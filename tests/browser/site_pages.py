@@ -21,8 +21,9 @@ from members.services.agreements import agreement_record, reischeque_settings_se
 from members.services.managers import manager_appoint
 from members.services.roles import role_assign
 from members.services.selftest import selftest_submit
+from teams.services import koffer_action_add, koffer_fill, koffer_round_start, team_why_update
 from tests.browser.support import off_the_event_loop, person
-from todo_lists.models import Phase
+from todo_lists.models import Phase, Status
 from todo_lists.services import todo_comment_add, todo_item_create, todo_proposal_create
 
 ROLES = ("visitor", "member", "moderator", "manager", "coordinator")
@@ -86,6 +87,39 @@ def build(communities) -> dict:
     todo_comment_add(actor=moderator, item=item, body="Wie heeft hier ervaring mee?")
     todo_proposal_create(actor=member, community=first, title="Een leesclub voor jongeren")
 
+    # The team page: a result of the network, the why, a koffer session filled in.
+    todo_item_create(
+        actor=moderator,
+        community=first,
+        title="Draaiboek voorleesweek",
+        phase=Phase.AVAILABLE,
+        status=Status.DONE,
+    )
+    team_why_update(
+        actor=manager,
+        organisation=organisation,
+        why="Samen met andere bibliotheken leren we sneller.",
+        strategy_url="https://example.org/beleidsplan",
+    )
+    koffer_round = koffer_round_start(
+        actor=manager, organisation=organisation, held_on=datetime.date(2026, 6, 1)
+    )
+    for user, values in (
+        (member, (30, 20, 15, 10, 8, 6, 4, 2)),
+        (manager, (2, 4, 6, 8, 10, 15, 20, 30)),
+    ):
+        koffer_fill(
+            actor=user,
+            koffer_round=koffer_round,
+            points={c.pk: v for c, v in zip(koffer_round.categories.all(), values, strict=True)},
+        )
+    koffer_action_add(
+        actor=manager,
+        koffer_round=koffer_round,
+        small_step="Oefen je pitch bij een collega.",
+        large_step="Presenteer op de netwerkdag.",
+    )
+
     thread = off_the_event_loop(
         thread_create,
         actor=moderator,
@@ -132,6 +166,7 @@ def build(communities) -> dict:
         review_date=datetime.date(2027, 2, 1),
     )
     org = organisation.pk
+    koffer = f"/organisatie/{org}/team/koffer/{koffer_round.pk}"
     moderator_membership = memberships[moderator.pk, first.pk]
 
     pages = [
@@ -203,6 +238,19 @@ def build(communities) -> dict:
         Checked("new agreement", "manager", f"/organisatie/{org}/afspraken/nieuw/"),
         Checked("reischeque settings", "manager", f"/organisatie/{org}/reischeque/"),
         Checked("change a role", "manager", f"/organisatie/{org}/rollen/{assignment.pk}/wijzigen/"),
+        # The team page, the workshop and the koffer
+        Checked("team page", "manager", f"/organisatie/{org}/team/"),
+        Checked("team page as a team member", "member", f"/organisatie/{org}/team/"),
+        Checked("why", "manager", f"/organisatie/{org}/team/waarom/"),
+        Checked("team workshop", "manager", f"/organisatie/{org}/team/werksessie/"),
+        Checked("koffer", "member", f"/organisatie/{org}/team/koffer/"),
+        Checked("koffer categories", "manager", f"/organisatie/{org}/team/koffer/categorieen/"),
+        Checked("new koffer session", "manager", f"/organisatie/{org}/team/koffer/nieuw/"),
+        Checked("koffer session", "manager", f"{koffer}/"),
+        Checked("koffer session as a team member", "member", f"{koffer}/"),
+        Checked("fill in the koffer", "member", f"{koffer}/invullen/"),
+        Checked("team scores", "manager", f"{koffer}/teamscore/"),
+        Checked("koffer action point", "manager", f"{koffer}/actiepunt/"),
         # Network coordinators
         Checked("moderation overview", "coordinator", "/coordinatie/moderatoren/"),
         Checked("network", "coordinator", "/coordinatie/netwerk/"),

@@ -14,7 +14,8 @@ through the real services in each private datum:
 - a development agreement;
 - a post hidden by a moderator;
 - the member's e-mail address;
-- an unpublished draft of community A.
+- an unpublished draft of community A;
+- a team member's own koffer points.
 
 While the data is planted, every kind of e-mail the platform sends is triggered
 through the real services (new application, accepted, declined, question,
@@ -81,6 +82,7 @@ from communities.services.contact import moderators_contact
 from members.services.agreements import agreement_record
 from members.services.roles import role_assign, role_change, role_end
 from members.services.selftest import selftest_share, selftest_submit
+from teams.services import koffer_fill
 from tests.security import test_route_matrix as rm
 from tests.views_support import default_language
 from todo_lists.services import (
@@ -110,6 +112,9 @@ SENTINELS = {
     "hidden post": ["zqxverborgen"],
     "e-mail address": ["zqxmail"],
     "unpublished content": ["zqxconcept"],
+    # A team member's own koffer points: the texts only shown next to them (the
+    # team sees the spread per category, which names nobody).
+    "individual koffer points": ["Scores per teamlid", "Jouw punten in deze sessie"],
 }
 
 CURATORS = ("moderator", "coordinator")
@@ -183,6 +188,12 @@ ALLOWED: dict[str, dict[str, tuple]] = {
         "accounts/email/": ("member",),
         "mijn-gegevens/download/": ("member",),
     },
+    "individual koffer points": {
+        # The member's own, on the form they fill in; who gave what, for the
+        # manager of organisation A. Not the coordinator, not the other manager.
+        "organisatie/<int:organisation_id>/team/koffer/<int:round_id>/": ("manager",),
+        "organisatie/<int:organisation_id>/team/koffer/<int:round_id>/invullen/": ("member",),
+    },
     "unpublished content": {
         # Editors in the Wagtail admin only; never the live site, search or feeds.
         **{
@@ -240,6 +251,12 @@ def _plant(w) -> None:
         review_date=w["agreement"].review_date,
     )
     post_hide(actor=moderator, post=w["hidden"], reason="Persoonlijke gegevens")
+    categories = w["koffer_round"].categories.all()
+    koffer_fill(
+        actor=member,
+        koffer_round=w["koffer_round"],
+        points={category.pk: index * 3 for index, category in enumerate(categories)},
+    )
     member.email = "mia.zqxmail@example.org"
     member.save(update_fields=["email"])
     member.emailaddress_set.update(email=member.email)

@@ -56,6 +56,7 @@ from members.services.agreements import agreement_record
 from members.services.managers import manager_appoint
 from members.services.roles import role_assign
 from members.services.selftest import selftest_share, selftest_submit
+from teams.services import koffer_round_start
 from tests.factories import UserFactory
 from tests.views_support import default_language
 from todo_lists.services import todo_item_create, todo_proposal_create
@@ -106,6 +107,7 @@ MEMBERS_OF_A = ("member", "moderator", "ex_moderator")
 # --------------------------------------------------------------------------
 
 MANAGER = ("manager",)
+TEAM = ("member", "manager")  # the people of organisation A (its manager works there too)
 COORDINATOR = ("coordinator",)
 CURATORS = ("moderator", "coordinator")  # moderators of A and the coordinators
 POSTERS = MEMBERS_OF_A  # active members of A (the ex-moderator still is one)
@@ -161,6 +163,24 @@ ROUTES: dict[str, dict[str, dict]] = {
     "organisatie/<int:organisation_id>/reischeque/": get_post(only(MANAGER)),
     "organisatie/<int:organisation_id>/afspraken/": get(only(MANAGER)),
     "organisatie/<int:organisation_id>/afspraken/nieuw/": get_post(only(MANAGER)),
+    # The team page and workshop: the organisation's managers and people, and the
+    # coordinators; the koffer is the team's own (no coordinators); the member fills
+    # it in (the manager, of organisation A too, may as well); the manager steers.
+    # An empty POST to the why or the team's scores is a valid form (all optional).
+    "organisatie/<int:organisation_id>/team/": get(only(TEAM + COORDINATOR)),
+    "organisatie/<int:organisation_id>/team/waarom/": get_post(only(MANAGER)),
+    "organisatie/<int:organisation_id>/team/werksessie/": get(only(TEAM + COORDINATOR)),
+    "organisatie/<int:organisation_id>/team/koffer/": get(only(TEAM)),
+    "organisatie/<int:organisation_id>/team/koffer/categorieen/": get_post(only(MANAGER)),
+    "organisatie/<int:organisation_id>/team/koffer/nieuw/": get_post(only(MANAGER)),
+    "organisatie/<int:organisation_id>/team/koffer/<int:round_id>/": get(only(TEAM)),
+    "organisatie/<int:organisation_id>/team/koffer/<int:round_id>/invullen/": get_post(only(TEAM)),
+    "organisatie/<int:organisation_id>/team/koffer/<int:round_id>/teamscore/": get_post(
+        only(MANAGER)
+    ),
+    "organisatie/<int:organisation_id>/team/koffer/<int:round_id>/actiepunt/": get_post(
+        only(MANAGER)
+    ),
     "coordinatie/netwerk/": get(only(COORDINATOR)),
     "coordinatie/netwerk.csv": get(only(COORDINATOR)),
     "coordinatie/netwerk.xlsx": get(only(COORDINATOR)),
@@ -314,6 +334,23 @@ def _sub(page, name, *args) -> str:
     return page.url + page.reverse_subpage(name, args=args)
 
 
+def _team_urls(org: int, round_id: int) -> dict[str, str]:
+    team = "organisatie/<int:organisation_id>/team/"
+    koffer_round = team + "koffer/<int:round_id>/"
+    return {
+        team: reverse("teams:team", args=[org]),
+        team + "waarom/": reverse("teams:why_edit", args=[org]),
+        team + "werksessie/": reverse("teams:workshop", args=[org]),
+        team + "koffer/": reverse("teams:koffer", args=[org]),
+        team + "koffer/categorieen/": reverse("teams:koffer_categories", args=[org]),
+        team + "koffer/nieuw/": reverse("teams:koffer_round_new", args=[org]),
+        koffer_round: reverse("teams:koffer_round", args=[org, round_id]),
+        koffer_round + "invullen/": reverse("teams:koffer_fill", args=[org, round_id]),
+        koffer_round + "teamscore/": reverse("teams:koffer_agree", args=[org, round_id]),
+        koffer_round + "actiepunt/": reverse("teams:koffer_action_new", args=[org, round_id]),
+    }
+
+
 def _urls(w) -> dict[str, str]:
     """The concrete URL requested for each route key (objects of community A and
     organisation A unless the key says otherwise)."""
@@ -368,6 +405,7 @@ def _urls(w) -> dict[str, str]:
         "organisatie/<int:organisation_id>/afspraken/nieuw/": reverse(
             "members:agreement_new", args=[org]
         ),
+        **_team_urls(org, w["koffer_round"].pk),
         "coordinatie/netwerk/": reverse("members:network"),
         "coordinatie/netwerk.csv": reverse("members:network_csv"),
         "coordinatie/netwerk.xlsx": reverse("members:network_xlsx"),
@@ -649,6 +687,7 @@ def _build_world() -> dict:
     w["result"] = selftest_share(
         actor=member, result=selftest_submit(actor=member, answers=SELFTEST_ANSWERS)
     )
+    w["koffer_round"] = koffer_round_start(actor=manager, organisation=org, held_on=today)
     w["thread"] = thread_create(actor=member, community=a, title="Leesclub", body="Wie doet mee?")
     w["post"] = post_create(actor=member, thread=w["thread"], body="Ik!")
     w["thread_b"] = thread_create(

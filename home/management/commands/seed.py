@@ -16,6 +16,7 @@ from cop_platform.mail import mail_muted
 from home.site_tree import ensure_site_tree
 from members.demo import NETWORK_COORDINATOR_EMAIL, seed_demo_people
 from members.services import ensure_dev_coordinator
+from teams.demo import seed_demo_team
 from todo_lists.demo import seed_demo_todo_lists
 
 DEV_COORDINATOR_EMAIL = "coordinator@example.org"
@@ -86,3 +87,4 @@ class Command(BaseCommand):
         self.stdout.write(
             "Agenda history: " + ("; ".join(history) if history else "already replayed") + "."
         )
+        self.stdout.write(f"Demo team and koffer: {seed_demo_team()}.")
