@@ -66,6 +66,7 @@ from communities.forum.services import (
 )
 from communities.lifecycle.services import community_rename
 from communities.models import Membership
+from communities.services.contact import moderators_contact
 from communities.services.memberships import (
     membership_accept,
     membership_answer,
@@ -78,7 +79,6 @@ from communities.services.moderators import moderator_appoint
 from cop_platform import mail as platform_mail
 from members.exports import XLSX_TYPE
 from members.models import FollowEmailMode
-from communities.services.contact import moderators_contact
 from members.services.agreements import agreement_record
 from members.services.roles import role_assign, role_change, role_end
 from members.services.selftest import selftest_share, selftest_submit
