@@ -1,10 +1,13 @@
 """`make bench`: every measurement in one run, written to bench/report.md.
 
-    python bench/run.py            # scales 1 and 10, 3 rounds of 10 s
-    python bench/run.py --quick    # scales 1 and 2, 1 round of 3 s
+    python bench/run.py            # scales 1 and 10, 3 rounds of 10 s, fan-out at
+                                   # 50-1,000 sockets, 1,000 idle sockets for 60 s
+    python bench/run.py --quick    # scales 1 and 2, 1 round of 3 s, fan-out at 200
+                                   # and 1,000 sockets, 1,000 idle sockets for 10 s
 
 Needs PostgreSQL and Redis (BENCH_DATABASE_URL names a database this script drops
-and creates; BENCH_REDIS_URL), `wrk` and `taskset`. The report is the measured
+and creates; BENCH_REDIS_URL), `wrk` and `taskset`. BENCH_PORT: the first of the
+local ports the servers listen on (default 8171; up to BENCH_PORT + 12). The report is the measured
 tables followed by bench/notes.md (the analysis, and the numbers from before the
 fixes, which this run cannot reproduce).
 """
@@ -16,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -52,9 +56,13 @@ def run(script: str, *args: str, env: dict | None = None) -> str:
 
 def versions(database_url: str) -> str:
     import channels
+    import channels_redis
     import django
+    import redis as redis_py
     import uvicorn
+    import uvloop
     import wagtail
+    import websockets
 
     with psycopg.connect(database_url) as connection:
         (postgres,) = connection.execute("SHOW server_version").fetchone()
@@ -64,7 +72,11 @@ def versions(database_url: str) -> str:
         ("Django", django.get_version()),
         ("Wagtail", wagtail.__version__),
         ("Channels", channels.__version__),
-        ("uvicorn", uvicorn.__version__),
+        ("uvicorn (server, `--ws websockets`)", uvicorn.__version__),
+        ("channels-redis", channels_redis.__version__),
+        ("redis-py", redis_py.__version__),
+        ("websockets (raw ceiling, clients)", websockets.__version__),
+        ("uvloop (raw ceiling, clients)", uvloop.__version__),
         ("PostgreSQL", postgres),
         ("Redis", redis.stdout.split()[2].removeprefix("v=") if redis.returncode == 0 else "?"),
         ("cores", str(os.cpu_count())),
@@ -92,7 +104,11 @@ def main() -> None:
         "SECURE_SSL_REDIRECT": "false",
     }
     scales = "1,2" if args.quick else "1,10"
+    port = int(os.environ.get("BENCH_PORT", "8171"))
     timing = ["--rounds", "1", "--seconds", "3", "--warmup", "1"] if args.quick else []
+    timing += ["--port", str(port)]
+
+    started = time.monotonic()
 
     def uptime() -> str:
         return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
@@ -126,6 +142,19 @@ def main() -> None:
     )
     shutil.rmtree(folder)
 
+    load = uptime()
+    fanout = (
+        ["--sizes", "200,1000", "--rates", "1,10", "--seconds", "5"]
+        + ["--setups", "memory,pubsub,raw", "--idle", "1000", "--idle-seconds", "10"]
+        if args.quick
+        else ["--sizes", "50,200,500,1000", "--rates", "1,10", "--seconds", "10"]
+        + ["--idle", "1000", "--idle-seconds", "60"]
+    )
+    sections.append(
+        "## Websocket fan-out and idle sockets (`bench/fanout.py`)\n\n"
+        f"`{load}`\n\n" + run("fanout.py", *fanout, "--port", str(port + 10), env=production)
+    )
+
     community = "/communities/mediawijsheid/"
     load = uptime()
     connections_env = {**production, "PAGE_CACHE_SECONDS": "0"}
@@ -140,9 +169,13 @@ def main() -> None:
             community,
             "--seconds",
             "3" if args.quick else "10",
+            "--port",
+            str(port + 5),
             env=connections_env,
         )
     )
+    took = (time.monotonic() - started) / 60
+    sections.insert(2, f"This run took {took:.1f} minutes (`uptime` at the end: `{uptime()}`).")
     notes = (REPO / "bench" / "notes.md").read_text()
     report = "\n\n".join(sections) + "\n\n" + notes
     (REPO / "bench" / "report.md").write_text(report)

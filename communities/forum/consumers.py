@@ -19,6 +19,7 @@ site's own pages get this far: the ASGI stack's SameOriginValidator
 import time
 from importlib import import_module
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -93,6 +94,22 @@ class _ForumConsumer(AsyncJsonWebsocketConsumer):
         for group in self.groups_to_join:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+
+    async def dispatch(self, message):
+        """Channels' own dispatch first runs close_old_connections() through
+        sync_to_async for every message. That is a hop to the process's one
+        synchronous thread, per socket per event: with 1,000 sockets on a thread a
+        post queues 1,000 hops behind each other, and delivery lagged by seconds
+        (bench/report.md). Events from the channel layer ("forum.*") reach handlers
+        that relay a ready-made payload and use the database only through
+        database_sync_to_async, which closes old connections itself before and
+        after; so they skip it. Everything else goes through Channels' dispatch."""
+        if message["type"].startswith("forum."):
+            handler = getattr(self, get_handler_name(message), None)
+            if handler is not None:
+                await handler(message)
+                return
+        await super().dispatch(message)
 
     async def disconnect(self, code):
         for group in getattr(self, "groups_to_join", []):
