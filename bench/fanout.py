@@ -27,7 +27,7 @@ saturated client is not read as a slow server. They do not negotiate
 permessage-deflate (no per-socket compression in any setup).
 
 --idle N: server CPU (user + system, from /proc) while N sockets stay open and
-silent, for the production layer and for the raw server.
+silent (the production layer; --idle-setups pubsub,raw adds the raw server).
 """
 
 import argparse
@@ -456,10 +456,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="50,200,500,1000")
     parser.add_argument("--rates", default="1,10")
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--setups", default="memory,redis,pubsub,raw")
+    parser.add_argument(
+        "--setups", default="memory,redis,pubsub,raw", help='"redis:200/1000": only those sizes'
+    )
     parser.add_argument("--idle", type=int, default=0, help="idle sockets (0: skip)")
     parser.add_argument("--idle-seconds", type=float, default=60)
-    parser.add_argument("--idle-setups", default="pubsub,raw")
+    parser.add_argument("--idle-setups", default="pubsub")
     parser.add_argument("--port", type=int, default=8181)
     parser.add_argument("--json", type=Path, help="also write the raw rows here")
     args = parser.parse_args()
@@ -472,8 +474,10 @@ def main() -> None:
     sizes = [int(size) for size in args.sizes.split(",") if size]
     rates = [float(rate) for rate in args.rates.split(",") if rate]
     rows = []
-    for setup in [s for s in args.setups.split(",") if s]:
-        rows += run_setup(setup, sizes, rates, args.seconds, prepared, payloads, args.port)
+    for entry in [s for s in args.setups.split(",") if s]:
+        setup, _, only = entry.partition(":")  # "redis:200/1000": those sizes only
+        chosen = [int(size) for size in only.split("/")] if only else sizes
+        rows += run_setup(setup, chosen, rates, args.seconds, prepared, payloads, args.port)
     idles = []
     if args.idle:
         for setup in args.idle_setups.split(","):

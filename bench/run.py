@@ -2,17 +2,19 @@
 
     python bench/run.py            # scales 1 and 10, 3 rounds of 10 s, fan-out at
                                    # 50-1,000 sockets, 1,000 idle sockets for 60 s
-    python bench/run.py --quick    # scales 1 and 2, 1 round of 3 s, fan-out at 200
-                                   # and 1,000 sockets, 1,000 idle sockets for 10 s
+    python bench/run.py --quick    # scales 1 and 2, 1 round of 3 s, no peer forum,
+                                   # fan-out at 1,000 sockets, 10 posts/s, for 5 s,
+                                   # 1,000 idle sockets for 10 s
 
 Needs PostgreSQL and Redis (BENCH_DATABASE_URL names a database this script drops
-and creates; BENCH_REDIS_URL), `wrk` and `taskset`. BENCH_PORT: the first of the
-local ports the servers listen on (default 8171; up to BENCH_PORT + 12). The report is the measured
+and creates; BENCH_REDIS_URL), `wrk` and `taskset`. The servers listen on
+BENCH_PORT (default 8171) + 0-2, 10-11 and 20. The report is the measured
 tables followed by bench/notes.md (the analysis, and the numbers from before the
 fixes, which this run cannot reproduce).
 """
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -27,6 +29,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.peer import build as build_peer  # noqa: E402
 from bench.reference import build as build_reference  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -132,23 +135,34 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp())
     reference = build_reference(folder, reference_url)
     timing += ["--reference", str(reference)]
+    if not args.quick:  # installing the peer alone takes a minute or more
+        peer_url = database_url + "_peer"
+        recreate_database(peer_url)
+        peer = folder / "peer.json"
+        peer.write_text(json.dumps(build_peer(folder, peer_url, posts=20, per_page=20)))
+        timing += ["--peer", str(peer)]
     load = uptime()
     sections.append(
         "## Requests per second against the ceiling (`bench/throughput.py`)\n\n"
         "Production settings (DEBUG off, page cache on), PostgreSQL + Redis, one uvicorn "
         "worker on core 0, wrk on core 1. The `wagtail start` reference is built in a "
-        "temporary folder (bench/reference.py) and served the same way, on PostgreSQL.\n\n"
+        "temporary folder (bench/reference.py) and served the same way, on PostgreSQL; so "
+        "is the peer forum, django-machina, in its own virtual environment installed "
+        "from the package index (bench/peer.py).\n\n"
         f"`{load}`\n\n" + run("throughput.py", *timing, env=production)
     )
     shutil.rmtree(folder)
 
     load = uptime()
+    # 20 minutes in all on 2 cores: 10 s per rate (not 30), and the old production
+    # layer (RedisChannelLayer) at 200 and 1,000 sockets only.
     fanout = (
-        ["--sizes", "200,1000", "--rates", "1,10", "--seconds", "5"]
-        + ["--setups", "memory,pubsub,raw", "--idle", "1000", "--idle-seconds", "10"]
+        ["--sizes", "1000", "--rates", "10", "--seconds", "5", "--setups", "pubsub,raw"]
+        + ["--idle", "1000", "--idle-seconds", "10"]
         if args.quick
         else ["--sizes", "50,200,500,1000", "--rates", "1,10", "--seconds", "10"]
-        + ["--idle", "1000", "--idle-seconds", "60"]
+        + ["--setups", "memory,redis:200/1000,pubsub,raw", "--idle", "1000"]
+        + ["--idle-seconds", "60"]
     )
     sections.append(
         "## Websocket fan-out and idle sockets (`bench/fanout.py`)\n\n"
@@ -170,7 +184,7 @@ def main() -> None:
             "--seconds",
             "3" if args.quick else "10",
             "--port",
-            str(port + 5),
+            str(port + 20),
             env=connections_env,
         )
     )
