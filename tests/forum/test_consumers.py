@@ -3,6 +3,7 @@ authentication, routing), with WebsocketCommunicator. Which origins may open a
 socket is held in tests/security/test_websockets.py."""
 
 import json
+import time
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -14,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from communities.forum.consumers import (
+    ACCESS_CACHE_SECONDS,
     CLOSE_FORBIDDEN,
     CLOSE_TOO_BIG,
     MAX_MESSAGE_BYTES,
@@ -342,6 +344,33 @@ async def test_relaying_posts_asks_the_database_nothing_per_socket(
     assert relayed == created
     assert checks == [member.pk]
     await communicator.disconnect()
+
+
+async def test_sockets_opened_together_recheck_access_at_different_moments(
+    thread, member, monkeypatch
+):
+    """Readers who open a thread in the same minute do not all go back to the session
+    store on the same post: each socket's first re-check falls somewhere in the
+    second half of ACCESS_CACHE_SECONDS after it connected, never later."""
+    due = []
+    original = _ForumConsumer.accept
+
+    async def noting_when_due(self, *args, **kwargs):
+        due.append(self._checked_at + ACCESS_CACHE_SECONDS - time.monotonic())
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(_ForumConsumer, "accept", noting_when_due)
+    sockets = []
+    for _ in range(6):
+        communicator, connected, _code, _client = await _open(
+            f"/ws/forum/thread/{thread.pk}/", member
+        )
+        assert connected
+        sockets.append(communicator)
+    assert all(ACCESS_CACHE_SECONDS / 2 - 5 < seconds <= ACCESS_CACHE_SECONDS for seconds in due)
+    assert len({round(seconds) for seconds in due}) > 1
+    for communicator in sockets:
+        await communicator.disconnect()
 
 
 async def test_a_password_change_closes_the_accounts_sockets(thread, member):
