@@ -127,7 +127,11 @@ def test_production_fans_out_through_the_redis_pub_sub_layer():
         "print(json.dumps(settings.CHANNEL_LAYERS['default']))"
     )
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True,
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
