@@ -469,19 +469,20 @@ def main() -> None:
     import tempfile
 
     prepared = prepared_session()
-    folder = Path(tempfile.mkdtemp())
-    payloads = sample_payloads(prepared, folder)
     sizes = [int(size) for size in args.sizes.split(",") if size]
     rates = [float(rate) for rate in args.rates.split(",") if rate]
-    rows = []
-    for entry in [s for s in args.setups.split(",") if s]:
-        setup, _, only = entry.partition(":")  # "redis:200/1000": those sizes only
-        chosen = [int(size) for size in only.split("/")] if only else sizes
-        rows += run_setup(setup, chosen, rates, args.seconds, prepared, payloads, args.port)
-    idles = []
-    if args.idle:
-        for setup in args.idle_setups.split(","):
-            idles.append(idle(setup, args.idle, args.idle_seconds, prepared, payloads, args.port))
+    rows, idles = [], []
+    with tempfile.TemporaryDirectory() as folder:
+        payloads = sample_payloads(prepared, Path(folder))
+        for entry in [s for s in args.setups.split(",") if s]:
+            setup, _, only = entry.partition(":")  # "redis:200/1000": those sizes only
+            chosen = [int(size) for size in only.split("/")] if only else sizes
+            rows += run_setup(setup, chosen, rates, args.seconds, prepared, payloads, args.port)
+        if args.idle:
+            for setup in args.idle_setups.split(","):
+                idles.append(
+                    idle(setup, args.idle, args.idle_seconds, prepared, payloads, args.port)
+                )
     if args.json:
         args.json.write_text(json.dumps({"rows": rows, "idle": idles}))
     print_tables(rows, idles, args)
