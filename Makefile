@@ -130,7 +130,8 @@ clean:
 
 # Needs PostgreSQL, Redis, wrk and taskset; writes bench/report.md. BENCH_DATABASE_URL
 # names a database it drops and creates (default cop_bench on the local server).
-# QUICK=1: smaller data and one short round (about 3 minutes on 2 cores).
+# QUICK=1: smaller data, one short round, no peer forum, one fan-out size. Measured on
+# the shared 2-core machine (load average 6-19): 29 minutes, QUICK=1 5 minutes.
 bench: install-dev
 	$(PY) bench/run.py $(if $(QUICK),--quick,)
 

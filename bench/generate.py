@@ -87,7 +87,6 @@ def generate(scale: int) -> dict:
             memberships += [
                 Membership(
                     community=community,
-                    origin_community=community,
                     user=user,
                     organisation_id=profiles[user.pk].organisation_id,
                     haal="Ideeën voor leesbevordering.",
@@ -101,7 +100,6 @@ def generate(scale: int) -> dict:
             moderatorships += [
                 Moderatorship(
                     community=community,
-                    origin_community=community,
                     user=user,
                     start_date=today - datetime.timedelta(60),
                     appointed_by=coordinator,
@@ -111,7 +109,6 @@ def generate(scale: int) -> dict:
             threads += [
                 Thread(
                     community=community,
-                    origin_community=community,
                     title=f"Gesprek {n + 1} over {community.title}",
                     author=rng.choice(people),
                     created_at=now,
@@ -122,7 +119,6 @@ def generate(scale: int) -> dict:
             items += [
                 TodoItem(
                     community=community,
-                    origin_community=community,
                     title=f"Actiepunt {n + 1}",
                     description="Uitzoeken en voorstellen.",
                     description_html=markdown_to_html("Uitzoeken en voorstellen."),
@@ -163,13 +159,25 @@ def generate(scale: int) -> dict:
                 posts = []
         Post.objects.bulk_create(posts)
 
-    first = communities[0]
-    moderator = members_of[first.pk][0]
+    return generated()
+
+
+def generated() -> dict:
+    """The people and objects the benchmark pages need, from generated data."""
+    from communities.forum.models import Thread
+    from communities.models import CommunityPage, Moderatorship
+    from members.models import Managership, User
+
+    first = CommunityPage.objects.order_by("number").first()
+    managership = Managership.objects.select_related("user", "organisation").get(
+        user__username="bench-manager"
+    )
     return {
         "community": first,
         "thread": Thread.objects.filter(community=first).order_by("-last_activity_at").first(),
-        "member": moderator,  # an active member who moderates the first community
-        "coordinator": coordinator,
-        "manager": manager,
-        "organisation": organisations[0],
+        # an active member who moderates the first community
+        "member": Moderatorship.objects.filter(community=first).order_by("pk").first().user,
+        "coordinator": User.objects.get(username="bench-coordinator"),
+        "manager": managership.user,
+        "organisation": managership.organisation,
     }

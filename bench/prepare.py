@@ -17,6 +17,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="the database is filled already: only a new session for the same member",
+    )
     args = parser.parse_args()
 
     import django
@@ -29,13 +34,16 @@ def main() -> None:
     from django.contrib.sessions.backends.base import SessionBase
     from django.core.management import call_command
 
-    from bench.generate import generate
+    from bench.generate import generate, generated
 
-    quiet = io.StringIO()
-    call_command("migrate", verbosity=0, stdout=quiet)
-    call_command("seed", "--no-accounts", verbosity=0, stdout=quiet)
-    call_command("collectstatic", "--noinput", verbosity=0, stdout=quiet)
-    data = generate(args.scale)
+    if args.existing:
+        data = generated()
+    else:
+        quiet = io.StringIO()
+        call_command("migrate", verbosity=0, stdout=quiet)
+        call_command("seed", "--no-accounts", verbosity=0, stdout=quiet)
+        call_command("collectstatic", "--noinput", verbosity=0, stdout=quiet)
+        data = generate(args.scale)
 
     store: SessionBase = import_module(settings.SESSION_ENGINE).SessionStore()
     member = data["member"]
@@ -50,6 +58,8 @@ def main() -> None:
                 "cookie": f"{settings.SESSION_COOKIE_NAME}={store.session_key}",
                 "community": community.url,
                 "thread": f"{community.url}forum/{thread.pk}/",
+                "thread_id": thread.pk,
+                "community_id": community.pk,
             }
         )
     )

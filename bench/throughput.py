@@ -26,9 +26,14 @@ REPO = Path(__file__).resolve().parent.parent
 
 REFERENCE = "default `wagtail start` home page"
 CEILING = "bare Django view (ceiling)"
+OUR_THREAD = "thread page, 20 posts (member)"
+PEER_MEMBER = "django-machina topic page, 20 posts (member)"
+PEER_VISITOR = "django-machina topic page, 20 posts (visitor)"
 
 
-def targets(prepared: dict, base: str, reference: str | None) -> list[tuple[str, str, str | None]]:
+def targets(
+    prepared: dict, base: str, reference: str | None, peer: tuple[str, dict] | None
+) -> list[tuple[str, str, str | None]]:
     """(label, URL, cookie) in the order of each round."""
     cookie = prepared["cookie"]
     rows = [
@@ -37,17 +42,23 @@ def targets(prepared: dict, base: str, reference: str | None) -> list[tuple[str,
         ("community page (visitor)", base + prepared["community"], None),
         ("to-do overview (visitor)", base + "/te-doen/", None),
         ("community page (member)", base + prepared["community"], cookie),
-        ("thread page, 20 posts (member)", base + prepared["thread"], cookie),
+        (OUR_THREAD, base + prepared["thread"], cookie),
     ]
     if reference:
         rows.insert(1, (REFERENCE, reference + "/", None))
+    if peer:
+        address, built = peer
+        rows.append((PEER_MEMBER, address + built["topic"], built["cookie"]))
+        rows.append((PEER_VISITOR, address + built["topic"], None))
     return rows
 
 
-def serve(port: int, cwd: Path, app: str, env: dict | None = None) -> subprocess.Popen:
+def serve(
+    port: int, cwd: Path, app: str, env: dict | None = None, python: str = sys.executable
+) -> subprocess.Popen:
     """One uvicorn worker pinned to core 0."""
     return subprocess.Popen(
-        ["taskset", "-c", "0", sys.executable, "-m", "uvicorn", app]
+        ["taskset", "-c", "0", python, "-m", "uvicorn", app]
         + ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
         + ["--log-level", "warning"],
         cwd=cwd,
@@ -75,6 +86,9 @@ def main() -> None:
     parser.add_argument(
         "--reference", type=Path, help="a `wagtail start` project built by bench/reference.py"
     )
+    parser.add_argument(
+        "--peer", type=Path, help="JSON of a django-machina project built by bench/peer.py"
+    )
     args = parser.parse_args()
 
     prepared = json.loads(
@@ -95,15 +109,31 @@ def main() -> None:
         reference = f"http://127.0.0.1:{args.port + 1}"
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "refsite.settings.production"}
         servers.append(serve(args.port + 1, args.reference, "refsite.asgi:application", env))
+    peer = None
+    if args.peer:
+        built = json.loads(args.peer.read_text())
+        peer = (f"http://127.0.0.1:{args.port + 2}", built)
+        env = {"DJANGO_SETTINGS_MODULE": "peersite.settings", "PATH": "/usr/bin:/bin"}
+        servers.append(
+            serve(
+                args.port + 2,
+                Path(built["project"]),
+                "peersite.asgi:application",
+                env,
+                python=built["python"],
+            )
+        )
     results: dict[str, list[dict]] = {}
     loads = []
     try:
         wait_until_up(base + "/healthz")
         if reference:
             wait_until_up(reference + "/")
+        if peer:
+            wait_until_up(peer[0] + peer[1]["topic"])
         for _ in range(args.rounds):
             loads.append(os.getloadavg()[0])
-            for label, url, cookie in targets(prepared, base, reference):
+            for label, url, cookie in targets(prepared, base, reference, peer):
                 wrk(url, cookie, args.warmup, args.clients, "1")
                 result = wrk(url, cookie, args.seconds, args.clients, "1")
                 assert result["non_2xx"] == 0 and result["socket_errors"] == 0, (label, result)
@@ -135,6 +165,17 @@ def main() -> None:
         print(
             f"| {label} | {rps:.1f} | {median(label, 'p50'):.1f} | {median(label, 'p99'):.1f} "
             f"| {rps / ceiling:.2f} | {f'{rps / wagtail:.2f}' if wagtail else '–'} | {rounds} |"
+        )
+    if PEER_MEMBER in results:
+        ours = median(OUR_THREAD, "rps")
+        print(
+            f"\nPeer forum: our thread page served {ours / median(PEER_MEMBER, 'rps'):.2f} "
+            f"times the requests/s of django-machina's topic page to a member and "
+            f"{ours / median(PEER_VISITOR, 'rps'):.2f} times to a visitor (target 3); "
+            f"p99 {median(OUR_THREAD, 'p99'):.0f} ms against "
+            f"{median(PEER_MEMBER, 'p99'):.0f} ms (member) and "
+            f"{median(PEER_VISITOR, 'p99'):.0f} ms (visitor). Both 20 posts on one page, "
+            "persistent connections off, same PostgreSQL, worker core and wrk."
         )
 
 

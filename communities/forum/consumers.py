@@ -16,9 +16,11 @@ site's own pages get this far: the ASGI stack's SameOriginValidator
 (cop_platform/websocket_security.py) refuses other origins.
 """
 
+import secrets
 import time
 from importlib import import_module
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -75,6 +77,16 @@ def _session_still_valid(scope) -> bool:
     return not stored_hash or stored_hash == fresh.get_session_auth_hash()
 
 
+def recheck_offset() -> float:
+    """How much earlier than ACCESS_CACHE_SECONDS after connecting a socket first
+    goes back to the session store: a random share of the first half of the period.
+    Sockets opened together (a thread shared on a busy morning, 1,000 pages
+    reconnecting after a restart) would otherwise all re-check on the same event,
+    1,000 trips through the process's one database thread that hold up that
+    event for every reader; spread, each event carries a few."""
+    return secrets.randbelow(1000) / 1000 * ACCESS_CACHE_SECONDS / 2
+
+
 class _ForumConsumer(AsyncJsonWebsocketConsumer):
     """Shared behaviour: access checks, message size limit, ping."""
 
@@ -86,10 +98,27 @@ class _ForumConsumer(AsyncJsonWebsocketConsumer):
         if not await self._allowed(force=True):
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        self._checked_at -= recheck_offset()
         self.groups_to_join = [*self.topic_groups(), user_group(self.scope["user"].pk)]
         for group in self.groups_to_join:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+
+    async def dispatch(self, message):
+        """Channels' own dispatch first runs close_old_connections() through
+        sync_to_async for every message. That is a hop to the process's one
+        synchronous thread, per socket per event: with 1,000 sockets on a thread a
+        post queues 1,000 hops behind each other, and delivery lagged by seconds
+        (bench/report.md). Events from the channel layer ("forum.*") reach handlers
+        that relay a ready-made payload and use the database only through
+        database_sync_to_async, which closes old connections itself before and
+        after; so they skip it. Everything else goes through Channels' dispatch."""
+        if message["type"].startswith("forum."):
+            handler = getattr(self, get_handler_name(message), None)
+            if handler is not None:
+                await handler(message)
+                return
+        await super().dispatch(message)
 
     async def disconnect(self, code):
         for group in getattr(self, "groups_to_join", []):

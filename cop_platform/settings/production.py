@@ -31,6 +31,22 @@ if not env("REDIS_URL", default=""):
     raise ImproperlyConfigured(
         "REDIS_URL is required in production: workers share the channel layer and cache."
     )
+# Live updates fan out: every post goes to every open page of its thread.
+# channels-redis' RedisChannelLayer stores one copy of an event per socket in Redis
+# and the worker holding the sockets fetches them one round trip each (1,000 open
+# pages: 1,000 round trips per post); its pub/sub layer publishes an event once
+# per group and each worker hands it to its own sockets. bench/report.md measures
+# both (`make bench`). What pub/sub leaves out, keeping a message for a socket
+# that is not listening at that moment, the forum does not need: a page that
+# reconnects asks for what it missed ("since"). Development and the test suite's
+# services pass keep RedisChannelLayer (base.py); tests/integration runs the
+# forum's live path through this layer too.
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [env("REDIS_URL")]},
+    }
+}
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -108,3 +108,34 @@ def test_production_pool_size_comes_from_the_environment():
         {"DB_POOL_MIN_SIZE": "1", "DB_POOL_MAX_SIZE": "4", "DB_POOL_TIMEOUT": "5"}
     )
     assert database["pool"] == {"min_size": 1, "max_size": 4, "timeout": 5.0}
+
+
+def test_production_fans_out_through_the_redis_pub_sub_layer():
+    # One publish per post for all open thread pages, not one Redis entry per
+    # socket (bench/report.md, websocket fan-out); tests/integration/
+    # test_services.py runs a post through this layer to an open thread page.
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
+        "DJANGO_SETTINGS_MODULE": "cop_platform.settings.production",
+        "SECRET_KEY": "x" * 60,
+        "ALLOWED_HOSTS": "communities.example.org",
+        "DATABASE_URL": "postgres://cop:secret@db.example.org:5432/cop",
+        "REDIS_URL": "redis://redis.example.org:6379/3",
+    }
+    script = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.CHANNEL_LAYERS['default']))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": ["redis://redis.example.org:6379/3"]},
+    }

@@ -3,6 +3,7 @@ authentication, routing), with WebsocketCommunicator. Which origins may open a
 socket is held in tests/security/test_websockets.py."""
 
 import json
+import time
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -14,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from communities.forum.consumers import (
+    ACCESS_CACHE_SECONDS,
     CLOSE_FORBIDDEN,
     CLOSE_TOO_BIG,
     MAX_MESSAGE_BYTES,
@@ -116,9 +118,9 @@ async def test_a_new_post_arrives_as_a_sanitised_fragment(thread, member, outsid
     assert "<strong>hier</strong>" in event["html"]["nl"]
     assert "<script>" not in event["html"]["nl"]
     assert "Sanne de Vries" in event["html"]["nl"]
-    # The thread page also hears that the thread changed (for its lock state).
-    update = await communicator.receive_json_from(timeout=TIMEOUT)
-    assert update["type"] == "thread_updated" and update["locked"] is False
+    # Only the post: the thread's new row is for the thread lists (one event per
+    # post for every open thread page, not two).
+    assert await communicator.receive_nothing(timeout=0.5)
 
     row = await listing.receive_json_from(timeout=TIMEOUT)
     assert row["type"] == "thread_updated"
@@ -138,7 +140,6 @@ async def test_hides_and_locks_are_relayed(thread, moderator, outsider):
     assert event["type"] == "post_updated" and event["post_id"] == first.pk
     assert "Buiten het onderwerp" in event["html"]["nl"]
     assert "voorlezen" not in event["html"]["nl"]
-    await communicator.receive_json_from(timeout=TIMEOUT)  # thread_updated (reply count)
 
     await sync_to_async(thread_set_locked)(actor=moderator, thread=thread, locked=True)
     event = await communicator.receive_json_from(timeout=TIMEOUT)
@@ -338,13 +339,38 @@ async def test_relaying_posts_asks_the_database_nothing_per_socket(
     for body in ("Eerste", "Tweede", "Derde"):
         post = await sync_to_async(post_create)(actor=other_member, thread=thread, body=body)
         created.append(post.pk)
-        event = {}
-        while event.get("type") != "post_created":  # a thread_updated event comes too
-            event = await communicator.receive_json_from(timeout=TIMEOUT)
+        event = await communicator.receive_json_from(timeout=TIMEOUT)
         relayed.append(event["post_id"])
     assert relayed == created
     assert checks == [member.pk]
     await communicator.disconnect()
+
+
+async def test_sockets_opened_together_recheck_access_at_different_moments(
+    thread, member, monkeypatch
+):
+    """Readers who open a thread in the same minute do not all go back to the session
+    store on the same post: each socket's first re-check falls somewhere in the
+    second half of ACCESS_CACHE_SECONDS after it connected, never later."""
+    due = []
+    original = _ForumConsumer.accept
+
+    async def noting_when_due(self, *args, **kwargs):
+        due.append(self._checked_at + ACCESS_CACHE_SECONDS - time.monotonic())
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(_ForumConsumer, "accept", noting_when_due)
+    sockets = []
+    for _ in range(6):
+        communicator, connected, _code, _client = await _open(
+            f"/ws/forum/thread/{thread.pk}/", member
+        )
+        assert connected
+        sockets.append(communicator)
+    assert all(ACCESS_CACHE_SECONDS / 2 - 5 < seconds <= ACCESS_CACHE_SECONDS for seconds in due)
+    assert len({round(seconds) for seconds in due}) > 1
+    for communicator in sockets:
+        await communicator.disconnect()
 
 
 async def test_a_password_change_closes_the_accounts_sockets(thread, member):
