@@ -87,7 +87,6 @@ def generate(scale: int) -> dict:
             memberships += [
                 Membership(
                     community=community,
-                    origin_community=community,
                     user=user,
                     organisation_id=profiles[user.pk].organisation_id,
                     haal="Ideeën voor leesbevordering.",
@@ -101,7 +100,6 @@ def generate(scale: int) -> dict:
             moderatorships += [
                 Moderatorship(
                     community=community,
-                    origin_community=community,
                     user=user,
                     start_date=today - datetime.timedelta(60),
                     appointed_by=coordinator,
@@ -111,7 +109,6 @@ def generate(scale: int) -> dict:
             threads += [
                 Thread(
                     community=community,
-                    origin_community=community,
                     title=f"Gesprek {n + 1} over {community.title}",
                     author=rng.choice(people),
                     created_at=now,
@@ -122,7 +119,6 @@ def generate(scale: int) -> dict:
             items += [
                 TodoItem(
                     community=community,
-                    origin_community=community,
                     title=f"Actiepunt {n + 1}",
                     description="Uitzoeken en voorstellen.",
                     description_html=markdown_to_html("Uitzoeken en voorstellen."),

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -8,7 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from communities.views import lifecycle as lifecycle_views
 from communities.views import moderation as moderation_views
 from communities.views import search as search_views
-from cop_platform import errors
+from cop_platform import errors, page_routes
 from cop_platform.health import healthz
 from todo_lists import views as todo_views
 
@@ -49,6 +49,9 @@ urlpatterns += i18n_patterns(
     path("te-doen/feed/", todo_views.overview_feed, name="todo_overview_feed"),
     path("", include("communities.forum.urls")),
     path("", include("members.urls")),
+    # Wagtail's page view with its routing remembered (cop_platform/page_routes.py);
+    # the same pattern and name as Wagtail's own, which stays below for its other URLs.
+    re_path(r"^((?:[\w\-]+/)*)$", page_routes.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
