@@ -159,13 +159,25 @@ def generate(scale: int) -> dict:
                 posts = []
         Post.objects.bulk_create(posts)
 
-    first = communities[0]
-    moderator = members_of[first.pk][0]
     return {
-        "community": first,
-        "thread": Thread.objects.filter(community=first).order_by("-last_activity_at").first(),
-        "member": moderator,  # an active member who moderates the first community
+        **measured(),
         "coordinator": coordinator,
         "manager": manager,
         "organisation": organisations[0],
+    }
+
+
+def measured() -> dict:
+    """The pages and the member the benchmarks measure, in a generated database: the
+    first community, its most recently active thread, and its first member (who
+    moderates it)."""
+    from communities.forum.models import Thread
+    from communities.models import CommunityPage
+    from members.models import User
+
+    first = CommunityPage.objects.order_by("number").first()
+    return {
+        "community": first,
+        "thread": Thread.objects.filter(community=first).order_by("-last_activity_at").first(),
+        "member": User.objects.get(username="bench-0-0"),
     }

@@ -1,10 +1,11 @@
 """Where a page's time goes: a sampling profile of N requests, as Markdown.
 
-    DJANGO_SETTINGS_MODULE=bench.settings python bench/profile.py \\
-        --cookie sessionid=... /communities/x/ /communities/x/forum/1/
+    DJANGO_SETTINGS_MODULE=bench.settings python bench/profile.py   # make bench runs this
+    DJANGO_SETTINGS_MODULE=bench.settings python bench/profile.py --cookie sessionid=... /path/
 
 Needs the production environment of bench/throughput.py and a database that
-bench/prepare.py filled (its JSON names the member's cookie and the pages). The
+bench/prepare.py filled; without addresses it profiles the member's community
+page and thread page that bench/throughput.py measures. The
 requests go through Django's full middleware stack in this process (the test
 client, so no HTTP server or event loop is timed). A thread samples the request
 thread's stack every millisecond (standard library only: no profiler to install,
@@ -138,7 +139,9 @@ def markdown(title: str, per_request: float, sampler: Sampler, top: int = 12) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("urls", nargs="+")
+    parser.add_argument(
+        "urls", nargs="*", help="default: the member's community and thread page (generated data)"
+    )
     parser.add_argument("--cookie", help="the member's session cookie, name=value")
     parser.add_argument("--requests", type=int, default=40)
     args = parser.parse_args()
@@ -146,10 +149,20 @@ def main() -> None:
     import django
 
     django.setup()
-    for url in args.urls:
-        per_request, sampler = profile(url, args.cookie, args.requests)
-        who = "member" if args.cookie else "visitor"
-        print(markdown(f"{url} ({who})", per_request, sampler) + "\n")
+    pages = [(url, args.cookie) for url in args.urls]
+    if not pages:
+        from bench.generate import measured
+        from bench.prepare import targets
+
+        found = targets(**measured())
+        pages = [(found["community"], found["cookie"]), (found["thread"], found["cookie"])]
+    print(
+        f"{args.requests} requests per page after 5 to warm up, production settings "
+        f"(bench/settings.py), load average {os.getloadavg()[0]:.1f}.\n"
+    )
+    for url, cookie in pages:
+        per_request, sampler = profile(url, cookie, args.requests)
+        print(markdown(f"{url} ({'member' if cookie else 'visitor'})", per_request, sampler) + "\n")
 
 
 if __name__ == "__main__":

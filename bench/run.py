@@ -125,6 +125,9 @@ def main() -> None:
         f"`{load}`\n\n" + run("throughput.py", *timing, env=production)
     )
     shutil.rmtree(folder)
+    sections.append(
+        "## Profile: member pages (`bench/profile.py`)\n\n" + run("profile.py", env=production)
+    )
 
     community = "/communities/mediawijsheid/"
     load = uptime()

@@ -181,7 +181,7 @@ class CommunityPage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         user = request.user
         # The same for every reader: from the public pages' cache (members too).
-        context.update(shared_page_data(f"community:{self.pk}", self._shared_context))
+        context.update(shared_page_data(request, f"community:{self.pk}", self._shared_context))
         context.update(
             own_membership=own_membership(user, self),
             can_apply=permissions.can_apply(user, self),

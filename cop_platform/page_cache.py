@@ -82,12 +82,17 @@ def invalidate_public_pages() -> None:
     transaction.on_commit(_bump_generation)
 
 
-def shared_key(name: str) -> str:
-    """A cache key that ends with the current generation of the public pages."""
-    return f"page-cache:{_generation()}:{name}"
+def shared_key(request, name: str) -> str:
+    """A cache key that ends with the current generation of the public pages. The
+    generation is read once per request (one Redis round trip for every key a
+    request uses)."""
+    generation = getattr(request, "_page_cache_generation", None)
+    if generation is None:
+        generation = request._page_cache_generation = _generation()
+    return f"page-cache:{generation}:{name}"
 
 
-def shared_page_data(name: str, build):
+def shared_page_data(request, name: str, build):
     """What a page shows every reader alike, visitor or member (a community's
     people block, to-do preview, themes and lineage): built once per generation of
     the public pages and language, then read from the cache by every request that
@@ -104,7 +109,7 @@ def shared_page_data(name: str, build):
     seconds = page_cache_seconds()
     if seconds <= 0:
         return build()
-    key = shared_key(f"data:{get_language()}:{name}")
+    key = shared_key(request, f"data:{get_language()}:{name}")
     value = cache.get(key)
     if value is None:
         value = build()

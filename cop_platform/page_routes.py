@@ -33,7 +33,7 @@ def serve(request, path):
 def _route(request, path: str) -> None:
     """Set the route Wagtail would find, through `request._wagtail_route_for_request`
     (where Page.route_for_request keeps its result, as its docstring says)."""
-    key = shared_key(f"route:{request.get_host()}:{path}")
+    key = shared_key(request, f"route:{request.get_host()}:{path}")
     components = [component for component in path.split("/") if component]
     known = cache.get(key)
     if known is not None:
