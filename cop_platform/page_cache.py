@@ -52,6 +52,8 @@ PUBLIC_MODELS = (
     "members.MemberProfile",
     "members.Organisation",
     "members.RoleAssignment",
+    # Wagtail's privacy settings: a page made private must stop being served.
+    "wagtailcore.PageViewRestriction",
 )
 
 

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
 
 from communities.services.memberships import membership_end
 from cop_platform.page_cache import GENERATION_KEY, invalidate_public_pages
@@ -127,6 +128,18 @@ def test_publishing_a_page_ends_its_cached_copy(page_cache, client, community, c
     assert soup_of(client.get(community.url)).h1.get_text(strip=True) == (
         "Leesplezier voor iedereen"
     )
+
+
+def test_a_page_made_private_is_no_longer_served_to_visitors(page_cache, client, community, commit):
+    assert client.get(community.url).status_code == 200
+    commit(
+        lambda: PageViewRestriction.objects.create(
+            page=community, restriction_type=PageViewRestriction.LOGIN
+        )
+    )
+    response = client.get(community.url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
 
 
 def test_a_new_moderator_shows_at_once(
