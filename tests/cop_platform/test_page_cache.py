@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
+from communities.forum.services import thread_create
 from communities.services.memberships import membership_end
 from cop_platform.page_cache import GENERATION_KEY, invalidate_public_pages
 from tests.views_support import default_language
@@ -229,3 +230,28 @@ def test_public_pages_set_no_cookie_and_embed_no_token(
         assert not response.cookies, (url, response.cookies)
         assert b"csrfmiddlewaretoken" not in response.content, url
     assert not client.cookies
+
+
+def test_an_unpublished_page_is_gone_although_its_route_was_remembered(
+    page_cache, client, community, moderator, commit
+):
+    member = Client()
+    member.force_login(moderator)
+    assert member.get(community.url).status_code == 200  # the route is remembered
+    url = community.url
+    commit(lambda: community.unpublish())
+    assert member.get(url).status_code == 404
+    assert client.get(url).status_code == 404
+
+
+def test_a_thread_is_served_through_the_remembered_route(page_cache, community, moderator):
+    thread = thread_create(
+        actor=moderator, community=community, title="Voorlezen in groep 3", body="Wie doet mee?"
+    )
+    member = Client()
+    member.force_login(moderator)
+    url = f"{community.url}forum/{thread.pk}/"
+    for _ in range(2):  # the second time the route comes from the cache
+        page = soup_of(member.get(url))
+        assert page.h1.get_text(strip=True) == "Voorlezen in groep 3"
+        assert "Wie doet mee?" in page.select_one(".post__body").get_text()
