@@ -2,8 +2,8 @@
 
 Views, consumers, selectors and services ask here and nowhere else. Every
 function takes the user first and is cheap: the facts it needs (open
-memberships, current moderatorships and managerships, coordinator or not) are
-read together in one query and cached per request on the user object
+memberships, current moderatorships and managerships, coordinator or not, admin
+access) are read together in one query and cached per request on the user object
 (`_load_facts`).
 """
 
@@ -63,10 +63,10 @@ _MANAGED = "_cop_managed_org_ids"
 
 def _facts_query(user):
     """Rows (fact, id, detail): the user's open memberships (community, state),
-    current moderatorships (community), current managerships (organisation) and
-    membership of the coordinators' group. One UNION ALL, so that a page asking
-    any of these (every member page does: the header needs two) pays one round
-    trip to the database for all four."""
+    current moderatorships (community), current managerships (organisation),
+    membership of the coordinators' group and admin access. One UNION ALL, so that
+    a page asking any of these (every member page does: the header needs three)
+    pays one round trip to the database for all of them."""
     from members.models import Managership
 
     def rows(queryset, fact, target, detail=None):
@@ -107,8 +107,8 @@ def _admin_access_permissions(user):
 
 def _load_facts(user) -> None:
     """Cache every fact of the user on the user object (one query, see _facts_query)."""
-    facts = {"membership": {}, "moderator": set(), "manager": set(), "coordinator": set()}
-    facts["admin"] = set()
+    facts = {"membership": {}, "moderator": set(), "manager": set()}
+    facts |= {"coordinator": set(), "admin": set()}
     for fact, target, detail in _facts_query(user):
         if fact == "membership":
             facts["membership"][target] = detail
