@@ -49,10 +49,10 @@ urlpatterns += i18n_patterns(
     path("te-doen/feed/", todo_views.overview_feed, name="todo_overview_feed"),
     path("", include("communities.forum.urls")),
     path("", include("members.urls")),
-    # Wagtail's page view with its routing remembered (cop_platform/page_routes.py);
-    # the same pattern and name as Wagtail's own, which stays below for its other URLs.
-    re_path(r"^((?:[\w\-]+/)*)$", page_routes.serve, name="wagtail_serve"),
-    path("", include(wagtail_urls)),
+    # Wagtail's URLs, its page view replaced by ours with the same pattern and name
+    # (routing remembered: cop_platform/page_routes.py), after Wagtail's _util/ views.
+    *[pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"],
+    re_path(wagtail_urls.serve_pattern, page_routes.serve, name="wagtail_serve"),
     prefix_default_language=False,
 )
 
