@@ -16,8 +16,9 @@ timeout bounds what no write announces, such as a moderator term that starts tod
 What invalidates (receivers connected in home/apps.py): a page published,
 unpublished, moved or deleted, and any save or delete of the models whose content
 public pages show (PUBLIC_MODELS). Services that change those rows without save()
-(bulk_update, QuerySet.update) call invalidate_public_pages() themselves; so must
-anything new that changes what a visitor sees (community lifecycle operations).
+(bulk_update, QuerySet.update) call invalidate_public_pages() themselves, as the
+community lifecycle does for every operation; so must anything new that changes
+what a visitor sees.
 
 `shared_page_data()` keeps, in the same generations, the parts of a page that are
 the same for every reader, so pages rendered for members skip those queries too.
