@@ -181,3 +181,9 @@ def generated() -> dict:
         "manager": managership.user,
         "organisation": managership.organisation,
     }
+
+
+def measured() -> dict:
+    """The member and the pages the profile measures (a subset of `generated()`)."""
+    data = generated()
+    return {key: data[key] for key in ("member", "community", "thread")}

@@ -27,11 +27,6 @@ def main() -> None:
     import django
 
     django.setup()
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.base import SessionBase
     from django.core.management import call_command
 
     from bench.generate import generate, generated
@@ -45,24 +40,29 @@ def main() -> None:
         call_command("collectstatic", "--noinput", verbosity=0, stdout=quiet)
         data = generate(args.scale)
 
+    print(json.dumps(targets(data["member"], data["community"], data["thread"])))
+
+
+def targets(member, community, thread) -> dict:
+    """A logged-in session of the member (the cookie) and the pages to measure."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.base import SessionBase
+
     store: SessionBase = import_module(settings.SESSION_ENGINE).SessionStore()
-    member = data["member"]
     store[SESSION_KEY] = str(member.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = member.get_session_auth_hash()
     store.create()
-    community, thread = data["community"], data["thread"]
-    print(
-        json.dumps(
-            {
-                "cookie": f"{settings.SESSION_COOKIE_NAME}={store.session_key}",
-                "community": community.url,
-                "thread": f"{community.url}forum/{thread.pk}/",
-                "thread_id": thread.pk,
-                "community_id": community.pk,
-            }
-        )
-    )
+    return {
+        "cookie": f"{settings.SESSION_COOKIE_NAME}={store.session_key}",
+        "community": community.url,
+        "thread": f"{community.url}forum/{thread.pk}/",
+        "thread_id": thread.pk,
+        "community_id": community.pk,
+    }
 
 
 if __name__ == "__main__":

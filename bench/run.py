@@ -152,6 +152,9 @@ def main() -> None:
         f"`{load}`\n\n" + run("throughput.py", *timing, env=production)
     )
     shutil.rmtree(folder)
+    sections.append(
+        "## Profile: member pages (`bench/profile.py`)\n\n" + run("profile.py", env=production)
+    )
 
     load = uptime()
     # 20 minutes in all on 2 cores: 10 s per rate (not 30), and the old production

@@ -183,30 +183,44 @@ class CommunityPage(RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         from communities import permissions
         from communities.forum.selectors import thread_count
-        from communities.lifecycle.selectors import community_lineage
-        from communities.selectors import community_people, number_labels, own_membership
-        from todo_lists.selectors import todo_preview
+        from communities.selectors import own_membership
+        from cop_platform.page_cache import shared_page_data
 
         context = super().get_context(request, *args, **kwargs)
         user = request.user
+        # The same for every reader: from the public pages' cache (members too).
+        context.update(shared_page_data(request, f"community:{self.pk}", self._shared_context))
         context.update(
-            tags=list(self.tags.all()),
-            lineage=community_lineage(self),
-            number_label=number_labels([self])[self.pk],
-            people=community_people(self),
             own_membership=own_membership(user, self),
             can_apply=permissions.can_apply(user, self),
             can_moderate=permissions.can_decide_applications(user, self),
             can_view_members=permissions.can_view_member_list(user, self),
             can_manage_moderators=permissions.can_manage_moderators(user, self)
             or permissions.can_hand_over(user, self),
-            todo_preview=todo_preview(self),
+            # New threads do not end the public pages' cache (forum.Thread is not
+            # in PUBLIC_MODELS): counted for each member's request.
             forum_thread_count=thread_count(self),
             can_read_forum=permissions.can_read_forum(user, self),
             can_run_lifecycle=permissions.can_run_lifecycle(user),
             can_contact_moderators=permissions.can_contact_moderators(user, self),
         )
         return context
+
+    def _shared_context(self) -> dict:
+        """The parts of the page that do not depend on who reads it (the readers'
+        own facts and rights are in get_context); invalidated with the public pages
+        (cop_platform/page_cache.py), so every write they show must end those."""
+        from communities.lifecycle.selectors import community_lineage
+        from communities.selectors import community_people, number_labels
+        from todo_lists.selectors import todo_preview
+
+        return {
+            "tags": list(self.tags.all()),
+            "lineage": community_lineage(self),
+            "number_label": number_labels([self])[self.pk],
+            "people": community_people(self),
+            "todo_preview": todo_preview(self),
+        }
 
     # --- routes -------------------------------------------------------------
     # Each app registers the routes it serves below a community page from its

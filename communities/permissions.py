@@ -1,13 +1,14 @@
 """The single answer to "may this user do X in this community".
 
 Views, consumers, selectors and services ask here and nowhere else. Every
-function takes the user first and is cheap: the facts it needs (current
-moderatorship, open membership) are one query each and cached per request on
-the user object by `_facts`.
+function takes the user first and is cheap: the facts it needs (open
+memberships, current moderatorships and managerships, coordinator or not, admin
+access) are read together in one query and cached per request on the user object
+(`_load_facts`).
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import CharField, F, Q, Value
 from django.http import Http404
 
 from communities.models import (
@@ -27,11 +28,23 @@ def is_coordinator(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    cached = getattr(user, "_cop_is_coordinator", None)
-    if cached is None:
-        cached = user.groups.filter(name=COORDINATORS_GROUP).exists()
-        user._cop_is_coordinator = cached
-    return cached
+    if not hasattr(user, "_cop_is_coordinator"):
+        _load_facts(user)
+    return user._cop_is_coordinator
+
+
+def may_open_admin(user) -> bool:
+    """Whether Wagtail's admin (and so its user bar on the site's pages) is open to
+    the user. Only a shortcut for the page header: for everyone it says yes to,
+    Wagtail asks Django's permission system itself; for the others (most members)
+    the answer came with the user's other facts, in the same query."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if not hasattr(user, "_cop_may_open_admin"):
+        _load_facts(user)
+    return user._cop_may_open_admin
 
 
 def coordinators_q() -> Q:
@@ -40,33 +53,92 @@ def coordinators_q() -> Q:
     return Q(is_superuser=True) | Q(groups__name=COORDINATORS_GROUP)
 
 
+_FACTS = (
+    "_cop_is_coordinator",
+    "_cop_moderated_ids",
+    "_cop_membership_states",
+    "_cop_may_open_admin",
+)
+_MANAGED = "_cop_managed_org_ids"
+
+
+def _facts_query(user):
+    """Rows (fact, id, detail): the user's open memberships (community, state),
+    current moderatorships (community), current managerships (organisation),
+    membership of the coordinators' group and admin access. One UNION ALL, so that
+    a page asking any of these (every member page does: the header needs three)
+    pays one round trip to the database for all of them."""
+    from members.models import Managership
+
+    def rows(queryset, fact, target, detail=None):
+        return (
+            queryset.order_by()
+            .annotate(
+                fact=Value(fact, output_field=CharField()),
+                target=F(target),
+                detail=F(detail) if detail else Value("", output_field=CharField()),
+            )
+            .values_list("fact", "target", "detail")
+        )
+
+    return rows(
+        Membership.objects.filter(user=user, state__in=OPEN_MEMBERSHIP_STATES),
+        "membership",
+        "community_id",
+        "state",
+    ).union(
+        rows(Moderatorship.objects.current().filter(user=user), "moderator", "community_id"),
+        rows(Managership.objects.current().filter(user=user), "manager", "organisation_id"),
+        rows(user.groups.filter(name=COORDINATORS_GROUP), "coordinator", "pk"),
+        rows(_admin_access_permissions(user), "admin", "pk"),
+        all=True,
+    )
+
+
+def _admin_access_permissions(user):
+    """Wagtail's "access the admin" permission, given to the user or to one of
+    their groups (Django's ModelBackend, which allauth's backend extends, knows no
+    other way to grant it)."""
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(
+        codename="access_admin", content_type__app_label="wagtailadmin"
+    ).filter(Q(user=user) | Q(group__user=user))
+
+
+def _load_facts(user) -> None:
+    """Cache every fact of the user on the user object (one query, see _facts_query)."""
+    facts = {"membership": {}, "moderator": set(), "manager": set()}
+    facts |= {"coordinator": set(), "admin": set()}
+    for fact, target, detail in _facts_query(user):
+        if fact == "membership":
+            facts["membership"][target] = detail
+        else:
+            facts[fact].add(target)
+    user._cop_membership_states = facts["membership"]
+    user._cop_moderated_ids = facts["moderator"]
+    user._cop_is_coordinator = bool(facts["coordinator"])
+    user._cop_may_open_admin = bool(facts["admin"])
+    setattr(user, _MANAGED, facts["manager"])
+
+
 def _moderated_ids(user) -> set[int]:
     """Ids of the communities in which the user is a current moderator (cached on the user)."""
-    cached = getattr(user, "_cop_moderated_ids", None)
-    if cached is None:
-        cached = set(
-            Moderatorship.objects.current().filter(user=user).values_list("community_id", flat=True)
-        )
-        user._cop_moderated_ids = cached
-    return cached
+    if not hasattr(user, "_cop_moderated_ids"):
+        _load_facts(user)
+    return user._cop_moderated_ids
 
 
 def _membership_states(user) -> dict[int, str]:
     """Community id → state of the user's open membership there (cached on the user)."""
-    cached = getattr(user, "_cop_membership_states", None)
-    if cached is None:
-        cached = dict(
-            Membership.objects.filter(user=user, state__in=OPEN_MEMBERSHIP_STATES).values_list(
-                "community_id", "state"
-            )
-        )
-        user._cop_membership_states = cached
-    return cached
+    if not hasattr(user, "_cop_membership_states"):
+        _load_facts(user)
+    return user._cop_membership_states
 
 
 def forget(user) -> None:
     """Drop the cached facts after a write that changes them."""
-    for attr in ("_cop_is_coordinator", "_cop_moderated_ids", "_cop_membership_states"):
+    for attr in (*_FACTS, _MANAGED):
         if hasattr(user, attr):
             delattr(user, attr)
 
@@ -253,23 +325,14 @@ def can_edit_post(user, post, *, now=None) -> bool:
 
 def _managed_organisation_ids(user) -> set[int]:
     """Ids of the organisations the user currently manages (cached on the user)."""
-    cached = getattr(user, "_cop_managed_org_ids", None)
-    if cached is None:
-        from members.models import Managership
-
-        cached = set(
-            Managership.objects.current()
-            .filter(user=user)
-            .values_list("organisation_id", flat=True)
-        )
-        user._cop_managed_org_ids = cached
-    return cached
+    if not hasattr(user, _MANAGED):
+        _load_facts(user)
+    return getattr(user, _MANAGED)
 
 
 def forget_managerships(user) -> None:
-    """Drop the cached managerships after a write that changes them."""
-    if hasattr(user, "_cop_managed_org_ids"):
-        del user._cop_managed_org_ids
+    """Drop the cached facts after a write that changes managerships."""
+    forget(user)
 
 
 def managed_organisation_ids(user) -> set[int]:

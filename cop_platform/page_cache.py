@@ -16,8 +16,12 @@ timeout bounds what no write announces, such as a moderator term that starts tod
 What invalidates (receivers connected in home/apps.py): a page published,
 unpublished, moved or deleted, and any save or delete of the models whose content
 public pages show (PUBLIC_MODELS). Services that change those rows without save()
-(bulk_update, QuerySet.update) call invalidate_public_pages() themselves; so must
-anything new that changes what a visitor sees (community lifecycle operations).
+(bulk_update, QuerySet.update) call invalidate_public_pages() themselves, as the
+community lifecycle does for every operation; so must anything new that changes
+what a visitor sees.
+
+`shared_page_data()` keeps, in the same generations, the parts of a page that are
+the same for every reader, so pages rendered for members skip those queries too.
 
 Only requests without a session or messages cookie are served from the cache or
 stored: a logged-in member, or a visitor with a pending message, always gets a
@@ -28,6 +32,7 @@ no cookie, is not marked private/no-store, and embeds no CSRF token.
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.translation import get_language
 
 GENERATION_KEY = "page-cache:generation"
 # Only these query parameters may vary a cached page (pagination); an address with
@@ -48,6 +53,8 @@ PUBLIC_MODELS = (
     "members.MemberProfile",
     "members.Organisation",
     "members.RoleAssignment",
+    # Wagtail's privacy settings: a page made private must stop being served.
+    "wagtailcore.PageViewRestriction",
 )
 
 
@@ -76,6 +83,41 @@ def invalidate_public_pages() -> None:
     """Make every anonymous visitor get freshly rendered pages, once the current
     transaction commits (before that, a request could store the old state again)."""
     transaction.on_commit(_bump_generation)
+
+
+def shared_key(request, name: str) -> str:
+    """A cache key that ends with the current generation of the public pages. The
+    generation is read once per request (one Redis round trip for every key a
+    request uses)."""
+    generation = getattr(request, "_page_cache_generation", None)
+    if generation is None:
+        generation = request._page_cache_generation = _generation()
+    return f"page-cache:{generation}:{name}"
+
+
+def shared_page_data(request, name: str, build):
+    """What a page shows every reader alike, visitor or member (a community's
+    people block, to-do preview, themes and lineage): built once per generation of
+    the public pages and language, then read from the cache by every request that
+    renders the page, the members' included.
+
+    The same writes that end the visitors' cached pages end these (the generation),
+    so a member sees them exactly as fresh as a visitor does: a committed change
+    shows at once, what no write announces within PAGE_CACHE_SECONDS. Only data that
+    does not depend on who asks may go in here (`name` identifies it, e.g.
+    "community:12"); what depends on the reader (their membership, their rights)
+    is computed for each request. `build` returns something picklable; model
+    instances must carry what the template reads (select_related/prefetch), or
+    rendering them queries again."""
+    seconds = page_cache_seconds()
+    if seconds <= 0:
+        return build()
+    key = shared_key(request, f"data:{get_language()}:{name}")
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, seconds)
+    return value
 
 
 def _is_cacheable_request(request) -> bool:

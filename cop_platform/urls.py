@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -8,7 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from communities.views import lifecycle as lifecycle_views
 from communities.views import moderation as moderation_views
 from communities.views import search as search_views
-from cop_platform import errors
+from cop_platform import errors, page_routes
 from cop_platform.health import healthz
 from todo_lists import views as todo_views
 
@@ -50,7 +50,10 @@ urlpatterns += i18n_patterns(
     path("", include("communities.forum.urls")),
     path("", include("members.urls")),
     path("", include("teams.urls")),
-    path("", include(wagtail_urls)),
+    # Wagtail's URLs, its page view replaced by ours with the same pattern and name
+    # (routing remembered: cop_platform/page_routes.py), after Wagtail's _util/ views.
+    *[pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"],
+    re_path(wagtail_urls.serve_pattern, page_routes.serve, name="wagtail_serve"),
     prefix_default_language=False,
 )
 

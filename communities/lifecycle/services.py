@@ -59,6 +59,7 @@ from communities.models import (
 )
 from communities.ownership import community_owned_models, not_ended
 from cop_platform.mail import send_mail_on_commit
+from cop_platform.page_cache import invalidate_public_pages
 from cop_platform.sanitize import one_line
 
 
@@ -166,6 +167,9 @@ def _archive(pages, status, on, reason) -> None:
 
 
 def _new_event(kind, actor, reason, on) -> LifecycleEvent:
+    # Every operation and its undo starts here. They move rows and archive pages
+    # with QuerySet.update (no signals): end the public pages' cache ourselves.
+    invalidate_public_pages()
     return LifecycleEvent.objects.create(
         kind=kind, actor=actor, reason=reason, on=on, at=timezone.now(), details={}
     )

@@ -254,6 +254,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions live in the database and are read through the cache (Redis in
+# production): a member's request reads its session without a query. Code that
+# ends sessions goes through the session store, never Session.objects alone.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LOGGING = {
     "version": 1,

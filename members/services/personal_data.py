@@ -6,8 +6,10 @@ erasure, the anonymisation of the account itself.
 """
 
 import json
+from importlib import import_module
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -175,14 +177,13 @@ def erasure_blockers(user) -> list:
 
 
 def _end_sessions(user) -> None:
-    """Database sessions of the user end (the unusable password invalidates any
-    other session backend's sessions too: Django checks the password hash)."""
-    ids = [
-        session.pk
-        for session in Session.objects.filter(expire_date__gt=timezone.now())
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk)
-    ]
-    Session.objects.filter(pk__in=ids).delete()
+    """The user's sessions end (the unusable password invalidates them too: Django
+    checks the password hash). Deleted through the session store, so that the
+    cached copies of settings.SESSION_ENGINE (cached_db) go with the rows."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for session in Session.objects.filter(expire_date__gt=timezone.now()):
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            store().delete(session.session_key)
 
 
 @transaction.atomic

@@ -4,13 +4,13 @@ socket is held in tests/security/test_websockets.py."""
 
 import json
 import time
+from importlib import import_module
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.urls import reverse
 
@@ -27,6 +27,9 @@ from communities.services.memberships import membership_end
 from cop_platform.asgi import application
 from tests.factories import DEFAULT_PASSWORD
 from tests.views_support import client_for, form_data, post_form, soup, subpage_url
+
+# The configured session store (cached_db): deleting through it ends the cached copy too.
+SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
