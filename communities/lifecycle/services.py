@@ -799,6 +799,8 @@ def lifecycle_undo(*, actor, event: LifecycleEvent) -> LifecycleEvent:
 
 
 def _undo_rows(ctx, event) -> None:
+    """Put the rows back; every change is recorded as provenance of the undo's
+    own event (returned, restored, removed), one statement per model and action."""
     provenance = Provenance.objects.filter(event=event)
     by_type = defaultdict(list)
     groups = provenance.order_by().values_list("content_type_id", "action").distinct()
@@ -810,13 +812,18 @@ def _undo_rows(ctx, event) -> None:
         rows = provenance.filter(content_type=content_type)
         if ProvenanceAction.COPIED in actions or ProvenanceAction.CREATED in actions:
             made = rows.filter(action__in=[ProvenanceAction.COPIED, ProvenanceAction.CREATED])
-            model.objects.filter(pk__in=made.values("object_id")).delete()
+            removed = model.objects.filter(pk__in=made.values("object_id"))
+            whole_row = tuple(f.attname for f in model._meta.concrete_fields if not f.primary_key)
+            engine.record(ctx, model, removed, ProvenanceAction.REMOVED, previous=whole_row)
+            removed.delete()
         if ProvenanceAction.MOVED in actions:
             moved = rows.filter(action=ProvenanceAction.MOVED)
             for from_id in moved.order_by().values_list("from_community_id", flat=True).distinct():
-                model.objects.filter(
+                returning = model.objects.filter(
                     pk__in=moved.filter(from_community_id=from_id).values("object_id")
-                ).update(community_id=from_id)
+                )
+                engine.record(ctx, model, returning, ProvenanceAction.RETURNED, to=from_id)
+                returning.update(community_id=from_id)
                 ctx.moved_models.add(model)
         # The fields changed in place, newest first: survivors, then the retired
         # (their pointer last, so constraints hold), then rows that ended.
@@ -826,7 +833,7 @@ def _undo_rows(ctx, event) -> None:
             ProvenanceAction.ENDED,
         ):
             if action in actions:
-                _restore_previous(model, rows.filter(action=action))
+                _restore_previous(ctx, model, rows.filter(action=action))
         added = event.details.get("m2m_added", {}).get(engine.label(model), {})
         for name, pairs in added.items():
             m2m = model._meta.get_field(name)
@@ -838,8 +845,9 @@ def _undo_rows(ctx, event) -> None:
             through.objects.filter(condition).delete()
 
 
-def _restore_previous(model, provenance) -> None:
-    """Put back the values recorded in `previous`, one UPDATE per model and action."""
+def _restore_previous(ctx, model, provenance) -> None:
+    """Put back the values recorded in `previous`, one UPDATE per model and action;
+    the values it overwrites are recorded first (restored)."""
     values = {}
     fields = set()
     for object_id, previous in provenance.values_list("object_id", "previous"):
@@ -851,9 +859,9 @@ def _restore_previous(model, provenance) -> None:
         values[object_id] = snapshot
         fields |= set(snapshot)
     if values:
-        model.objects.filter(pk__in=list(values)).update(
-            **engine._per_row(model, values, sorted(fields))
-        )
+        rows = model.objects.filter(pk__in=list(values))
+        engine.record(ctx, model, rows, ProvenanceAction.RESTORED, previous=sorted(fields))
+        rows.update(**engine._per_row(model, values, sorted(fields)))
 
 
 def _restore_pages(event, pages) -> None:

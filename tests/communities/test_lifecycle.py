@@ -186,8 +186,25 @@ def test_split_moves_the_chosen_rows_and_undo_restores(
     assert Moderatorship.objects.current().filter(community=new, user=mover).exists()
     assert community_lineage(new).split_from == [three]
     with django_capture_on_commit_callbacks(execute=True):
-        lifecycle.lifecycle_undo(actor=coordinator, event=event)
+        undo = lifecycle.lifecycle_undo(actor=coordinator, event=event)
     assert dump() == before
+
+    # The undo is history of its own: what went back, and the removed copy and
+    # term with their whole rows, so nothing is lost.
+    written = Provenance.objects.filter(event=undo)
+    returned = written.filter(action="returned")
+    assert set(returned.values_list("object_id", "to_community")) >= {
+        (thread.pk, three.pk),
+        (item.pk, three.pk),
+    }
+    assert returned.get(object_id=thread.pk, content_type__model="thread").from_community == new
+    removed = {row.previous["user_id"]: row for row in written.filter(action="removed")}
+    assert set(removed) == {both.pk, mover.pk}  # Bea's copy, Mo's term at birth
+    assert removed[both.pk].previous["community_id"] == new.pk
+    assert removed[both.pk].previous["haal"] == "Taal"
+    # The split's own rows are still there, marked undone through their event.
+    assert Provenance.objects.filter(event=event, action="moved").count() == returned.count()
+    assert event.undone_by == undo
 
 
 def test_dissolve_ends_memberships_and_terms_and_undo(
@@ -203,8 +220,18 @@ def test_dissolve_ends_memberships_and_terms_and_undo(
     assert not Moderatorship.objects.current().filter(community=four).exists()
     assert Thread.objects.filter(community=four).count() == 1  # nothing deleted
     with django_capture_on_commit_callbacks(execute=True):
-        lifecycle.lifecycle_undo(actor=coordinator, event=event)
+        undo = lifecycle.lifecycle_undo(actor=coordinator, event=event)
     assert dump() == before
+    # Every row the dissolve ended was put back, and the undo records the end
+    # dates and states it overwrote.
+    ended = set(Provenance.objects.filter(event=event).values_list("content_type", "object_id"))
+    restored = Provenance.objects.filter(event=undo, action="restored")
+    assert set(restored.values_list("content_type", "object_id")) == ended
+    term = restored.get(
+        content_type__model="moderatorship",
+        object_id__in=[term.pk for term in Moderatorship.objects.filter(community=four)],
+    )
+    assert term.previous["end_date"] == event.on.isoformat()
 
 
 def test_rename_keeps_the_former_name(pair, coordinator, django_capture_on_commit_callbacks):
