@@ -6,10 +6,13 @@ between the steps and everything works without JavaScript.
 """
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import CommunityPage, CommunityStatus
+from communities.models import CommunityPage, CommunityStatus, Membership, MembershipState
+from cop_platform.forms import DateInput
 
 TEXT_LIMIT = 2000
 
@@ -24,6 +27,11 @@ class CommunitiesChoiceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj):
         return f"{obj.number}. {obj.title}"
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
 
 
 def _active_communities():
@@ -67,6 +75,25 @@ class MergeForm(forms.Form):
         max_length=255,
         help_text=_("Only for a new community."),
     )
+    extra_moderator = PersonChoiceField(
+        label=_("Extra moderator of the result (optional)"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("Nobody extra"),
+        help_text=_(
+            "The moderators of the merged communities go along. You may name one more: "
+            "an active member of one of the chosen communities."
+        ),
+    )
+    extra_moderator_until = forms.DateField(
+        label=_("Their term ends on (optional)"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "The term starts on the day of the merge; this is the first day they no longer "
+            "moderate. Leave empty for an open term."
+        ),
+    )
     reason = ReasonField()
 
     def __init__(self, *args, **kwargs):
@@ -74,6 +101,17 @@ class MergeForm(forms.Form):
         # Querysets evaluated per form, not once at import.
         self.fields["sources"].queryset = _active_communities()
         self.fields["into"].queryset = _active_communities()
+        self.fields["extra_moderator"].queryset = (
+            get_user_model()
+            .objects.filter(
+                memberships__community__in=_active_communities(),
+                memberships__state=MembershipState.ACTIVE,
+                memberships__retired_into__isnull=True,
+            )
+            .distinct()
+            .select_related("profile")
+            .order_by("profile__display_name", "pk")
+        )
 
     def clean(self):
         data = super().clean()
@@ -85,9 +123,33 @@ class MergeForm(forms.Form):
             self.add_error(
                 "title", _("A name is only for a new community; rename the result afterwards.")
             )
-        if len({c.pk for c in sources} | ({into.pk} if into else set())) < 2:
+        chosen = {c.pk for c in sources} | ({into.pk} if into else set())
+        if len(chosen) < 2:
             self.add_error("sources", _("Choose at least two communities."))
+        extra, until = data.get("extra_moderator"), data.get("extra_moderator_until")
+        if until and extra is None:
+            self.add_error("extra_moderator_until", _("Choose the extra moderator first."))
+        if until and until <= timezone.localdate():
+            self.add_error("extra_moderator_until", _("The end must come after the start."))
+        if (
+            extra is not None
+            and not Membership.objects.filter(
+                user=extra,
+                community__in=chosen,
+                state=MembershipState.ACTIVE,
+                retired_into__isnull=True,
+            ).exists()
+        ):
+            self.add_error(
+                "extra_moderator",
+                _("%(name)s is not an active member of one of the chosen communities.")
+                % {"name": extra.display_name},
+            )
         return data
+
+    def extra_moderator_ids(self) -> list[int]:
+        extra = self.cleaned_data.get("extra_moderator")
+        return [extra.pk] if extra is not None else []
 
 
 class IdsField(forms.TypedMultipleChoiceField):

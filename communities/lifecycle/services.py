@@ -190,9 +190,10 @@ def _create_community(
     return page
 
 
-def _appoint_at_birth(ctx, page: CommunityPage, user_ids) -> int:
-    """Current terms for the chosen moderators who have none in `page` yet; they
-    must be active members of it. Recorded as created (undo removes them)."""
+def _appoint_at_birth(ctx, page: CommunityPage, user_ids, *, end_date=None) -> int:
+    """Current terms (from the operation's date until `end_date`, None: open) for
+    the chosen moderators who have none in `page` yet; they must be active
+    members of it. Recorded as created (undo removes them)."""
     user_ids = sorted(set(user_ids))
     if not user_ids:
         return 0
@@ -218,7 +219,11 @@ def _appoint_at_birth(ctx, page: CommunityPage, user_ids) -> int:
     terms = Moderatorship.objects.bulk_create(
         [
             Moderatorship(
-                community=page, user_id=user_id, start_date=ctx.on, appointed_by_id=ctx.actor_id
+                community=page,
+                user_id=user_id,
+                start_date=ctx.on,
+                end_date=end_date,
+                appointed_by_id=ctx.actor_id,
             )
             for user_id in user_ids
             if user_id not in already
@@ -332,6 +337,7 @@ def community_merge(
     reason: str,
     on: datetime.date | None = None,
     moderator_user_ids=(),
+    moderator_end_date: datetime.date | None = None,
 ) -> LifecycleEvent:
     """Merge two or more active communities into `into` (one of them, or another
     active community) or, when `into` is None, into a new community named
@@ -341,7 +347,8 @@ def community_merge(
     All their owned rows move; duplicates (per the models' policies) are folded
     into one survivor and the others retired in place. The current moderators
     of the sources come along (one term per person); `moderator_user_ids` adds
-    terms for active members of the result. Returns the event."""
+    terms for active members of the result, from `on` until
+    `moderator_end_date` (None: open-ended). Returns the event."""
     _require_coordinator(actor)
     reason = _clean_reason(reason)
     on = on or timezone.localdate()
@@ -380,7 +387,9 @@ def community_merge(
         if moved:
             model.ownership.after_move([target.pk])
 
-    _appoint_at_birth(ctx, target, moderator_user_ids)
+    if moderator_end_date is not None and moderator_end_date <= on:
+        raise ValidationError(_("The end must come after the start."))
+    _appoint_at_birth(ctx, target, moderator_user_ids, end_date=moderator_end_date)
     _archive([pages[pk] for pk in source_ids], CommunityStatus.MERGED, on, reason)
     after = engine.count_rows(all_ids)
     _verify(ctx, before, after, emptied=source_ids)

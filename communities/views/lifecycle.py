@@ -69,7 +69,10 @@ def merge(request):
     preview = None
     if step != "edit" and form.is_valid():
         sources, into = list(form.cleaned_data["sources"]), form.cleaned_data["into"]
-        preview = selectors.merge_preview(sources=sources, into=into)
+        extra = form.cleaned_data["extra_moderator"]
+        preview = selectors.merge_preview(
+            sources=sources, into=into, extra_moderators=[extra] if extra else []
+        )
         if step == "confirm" and not preview.problems:
             try:
                 event = services.community_merge(
@@ -78,6 +81,8 @@ def merge(request):
                     into=into,
                     title=form.cleaned_data["title"] or None,
                     reason=form.cleaned_data["reason"],
+                    moderator_user_ids=form.extra_moderator_ids(),
+                    moderator_end_date=form.cleaned_data["extra_moderator_until"],
                 )
             except ValidationError as error:
                 add_validation_errors(form, error)
