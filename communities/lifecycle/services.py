@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from communities import permissions
+from communities.admin_forms import MAX_THEMES
 from communities.lifecycle import engine
 from communities.lifecycle.models import (
     LifecycleEvent,
@@ -52,6 +53,7 @@ from communities.lifecycle.selectors import merge_preview, split_preview  # noqa
 from communities.models import (
     CommunityFormerName,
     CommunityPage,
+    CommunityPageTag,
     CommunityStatus,
     Membership,
     MembershipState,
@@ -171,7 +173,7 @@ def _new_event(kind, actor, reason, on) -> LifecycleEvent:
 
 
 def _create_community(
-    *, actor, like: CommunityPage, title, on, number=None, priority=None, summary=None
+    *, actor, like: CommunityPage, title, on, number=None, priority=None, summary=None, themes=()
 ) -> CommunityPage:
     """A new community next to `like`, through Wagtail (add_child, then publish)."""
     index = like.get_parent().specific
@@ -182,12 +184,39 @@ def _create_community(
         summary=summary or like.summary,
         start_date=on,
     )
+    page.tags.add(*themes)
     index.add_child(instance=page)
     # The lifecycle's own permission (can_run_lifecycle) was checked; a network
     # coordinator need not hold Wagtail's page permissions.
     page.save_revision(user=actor).publish(user=actor, skip_permission_checks=True)
     page.refresh_from_db()
     return page
+
+
+def _united_themes(page_ids) -> list[str]:
+    """The themes (tags) of the pages, in the pages' order, each once (names
+    compared case-insensitively), at most MAX_THEMES (the admin form's cap). One
+    query."""
+    order = {pk: index for index, pk in enumerate(page_ids)}
+    tagged = sorted(
+        CommunityPageTag.objects.filter(content_object_id__in=page_ids).values_list(
+            "content_object_id", "pk", "tag__name"
+        ),
+        key=lambda row: (order[row[0]], row[1]),
+    )
+    themes: list[str] = []
+    for _page, _pk, name in tagged:
+        if name.lower() not in {theme.lower() for theme in themes}:
+            themes.append(name)
+    return themes[:MAX_THEMES]
+
+
+def _publish_themes(actor, page: CommunityPage, themes) -> None:
+    """Give a live page exactly these themes, as a new published revision."""
+    page.tags.set(themes, clear=True)
+    # The lifecycle's own permission (can_run_lifecycle) was checked; a network
+    # coordinator need not hold Wagtail's page permissions.
+    page.save_revision(user=actor).publish(user=actor, skip_permission_checks=True)
 
 
 def _appoint_at_birth(ctx, page: CommunityPage, user_ids, *, end_date=None) -> int:
@@ -369,11 +398,19 @@ def community_merge(
     ctx = engine.Context(event=event, on=on)
     event.details["pages"] = {str(pk): _page_state(page) for pk, page in pages.items()}
     event.details["restore"] = engine.snapshot_fields(ids)
+    # The result carries the themes of every community merged into it (its own first).
+    themes = _united_themes([*([into.pk] if into else []), *source_ids])
     if into is None:
-        target = _create_community(actor=actor, like=pages[source_ids[0]], title=title, on=on)
+        target = _create_community(
+            actor=actor, like=pages[source_ids[0]], title=title, on=on, themes=themes
+        )
         event.details["created_pages"] = [target.pk]
     else:
         target = pages[into.pk]
+        own = [tag.name for tag in target.tags.all()]
+        if own != themes:
+            event.details["themes_before"] = {str(target.pk): own}
+            _publish_themes(actor, target, themes)
     all_ids = sorted({*ids, target.pk})
     engine.lock_counted_children(ids)
     before = engine.count_rows(all_ids)
@@ -474,6 +511,8 @@ def community_split(
         number=number,
         priority=priority,
         summary=summary,
+        # A subtheme of the source: it starts with the source's themes.
+        themes=_united_themes([source.pk]),
     )
     event.details["created_pages"] = [new.pk]
     ids = [source.pk, new.pk]
@@ -793,6 +832,8 @@ def lifecycle_undo(*, actor, event: LifecycleEvent) -> LifecycleEvent:
         _undo_rows(ctx, event)
         engine.restore_snapshot(event.details.get("restore", {}))
         _restore_pages(event, pages)
+        for pk_text, themes in event.details.get("themes_before", {}).items():
+            _publish_themes(actor, pages[int(pk_text)], themes)
     after = engine.count_rows(involved)
     return _finish(
         ctx,
