@@ -61,6 +61,7 @@ from communities.models import (
 )
 from communities.ownership import community_owned_models, not_ended
 from cop_platform.mail import send_mail_on_commit
+from cop_platform.sanitize import clean_text, one_line
 
 
 class LifecycleMismatch(RuntimeError):
@@ -93,7 +94,7 @@ def _require_coordinator(actor) -> None:
 
 
 def _clean_reason(reason: str) -> str:
-    reason = (reason or "").strip()
+    reason = clean_text(reason)
     if not reason:
         raise ValidationError(_("Give a reason: members and later readers will see it."))
     if len(reason) > 2000:
@@ -102,7 +103,7 @@ def _clean_reason(reason: str) -> str:
 
 
 def _clean_title(title: str) -> str:
-    title = (title or "").strip()
+    title = one_line(title)
     if not title:
         raise ValidationError(_("Give the community a name."))
     if len(title) > 255:
