@@ -681,6 +681,10 @@ def community_dissolve(
     _archive([community], CommunityStatus.DISSOLVED, on, reason)
     after = engine.count_rows([community.pk])
     _verify(ctx, before, after)
+    dissolved_id = community.pk
+    transaction.on_commit(
+        lambda: [model.ownership.on_dissolve(dissolved_id) for model in community_owned_models()]
+    )
     return _finish(
         ctx,
         before=before,

@@ -57,6 +57,8 @@ print("SETUP" + json.dumps({
     "community": f"{community.number}. {community.title}",
     "successor": f"{successor.number}. {successor.title}",
     "successor_forum_url": successor.url + successor.reverse_subpage("forum"),
+    "successor_id": successor.pk,
+    "successor_page_url": successor.url,
     "successor_thread_url": (
         successor.url + successor.reverse_subpage("forum_thread", args=[thread.pk])
     ),
@@ -174,8 +176,9 @@ def test_after_a_dropped_connection_the_missed_post_appears_exactly_once(browser
         writer_context.close()
 
 
-# Runs last in this module: it merges the thread's community away.
-def test_readers_of_a_merged_community_are_told_where_its_threads_went(browser, live_forum):
+# Runs last in this module: it merges the thread's community away, then dissolves
+# the community the thread went to.
+def test_readers_are_told_where_threads_went_and_when_their_community_ended(browser, live_forum):
     reader_context, reader = _page_for(browser, live_forum, "reader")
     thread_list = reader_context.new_page()
     thread_list.goto(live_forum["forum_url"])
@@ -218,6 +221,30 @@ def test_readers_of_a_merged_community_are_told_where_its_threads_went(browser, 
             list_notice.get_by_role("link", name="Ga naar het forum waar ze nu staan")
         ).to_have_attribute("href", live_forum["successor_forum_url"])
         thread_list.screenshot(path="/tmp/lc-rest-list-moved.png", full_page=True)
+
+        # Then the community the threads went to is dissolved: readers of its
+        # thread list and thread are told it is an archive now, with a link to
+        # its page (date and reason).
+        list_notice.get_by_role("link").click()
+        thread_list.wait_for_timeout(1000)  # its socket connects
+        reader.wait_for_function("() => window.forumTest.isOpen()", timeout=LIVE_TIMEOUT)
+        coordinator.goto(f"/levensloop/opheffen/{live_forum['successor_id']}/")
+        coordinator.get_by_label("Reden").fill("Het thema is af.")
+        coordinator.get_by_role("button", name="Ja, hef de community op").click()
+        coordinator.wait_for_load_state()
+        archived = reader.locator("[data-forum-moved] .notice")
+        expect(archived).to_contain_text(
+            "Deze community is opgeheven: de draad blijft leesbaar als archief",
+            timeout=LIVE_TIMEOUT,
+        )
+        expect(archived.get_by_role("link", name="Waarom en sinds wanneer")).to_have_attribute(
+            "href", live_forum["successor_page_url"]
+        )
+        expect(thread_list.locator("[data-forum-moved] .notice")).to_contain_text(
+            "Deze community is opgeheven: het forum blijft leesbaar als archief",
+            timeout=LIVE_TIMEOUT,
+        )
+        reader.screenshot(path="/tmp/lc-rest-thread-archived.png", full_page=True)
     finally:
         coordinator_context.close()
         reader_context.close()
