@@ -40,7 +40,7 @@ from django.db import transaction
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from communities.forum.services import post_create, thread_create
 from communities.models import CommunityPage, Moderatorship
@@ -519,7 +519,10 @@ def _walk(patterns, prefix=""):
 
 
 def discovered_routes() -> list[str]:
-    routes = list(_walk(get_resolver().url_patterns))
+    # The language prefix of i18n_patterns follows the active language, which an
+    # earlier test's request to an /en/ page may have left on English.
+    with translation.override("nl"):
+        routes = list(_walk(get_resolver().url_patterns))
     routes += [f"community:{p.pattern}" for p in CommunityPage.get_subpage_urls()]
     return routes
 
