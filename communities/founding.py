@@ -103,8 +103,9 @@ RENAMES = [
 
 def replay_agenda_history(*, actor) -> list[str]:
     """Run the agenda's merge of 3 and 4 and its renames of 6 and 7 through the
-    real lifecycle services, as `actor` (a network coordinator). Idempotent:
-    what already happened is left alone. Returns what was done, for the output."""
+    real lifecycle services, as `actor` (a network coordinator; None inside
+    `lifecycle_as_system()`). Idempotent: what already happened is left alone.
+    Returns what was done, for the output."""
     from communities.lifecycle.models import LifecycleEvent, LifecycleKind
     from communities.lifecycle.services import community_merge, community_rename
     from communities.models import CommunityPage, CommunityStatus
@@ -119,10 +120,10 @@ def replay_agenda_history(*, actor) -> list[str]:
         event = community_merge(
             actor=actor, sources=sources, title=MERGED_TITLE, reason=MERGE_REASON
         )
-        # The new page took the summary of 3; it gets one about both (an edit, not history).
+        # The new page took the summary of 3 (and the themes of both); it gets a
+        # summary about both (an edit, not history).
         merged = event.results.get()
         merged.summary = MERGED_SUMMARY
-        merged.tags.add(*{tag for source in sources for tag in source.tags.all()})
         merged.save_revision(user=actor).publish(user=actor, skip_permission_checks=True)
         done.append(f"merged {' and '.join(map(str, MERGED_NUMBERS))} into {MERGED_TITLE}")
     for number, title, reason in RENAMES:

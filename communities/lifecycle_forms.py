@@ -6,9 +6,13 @@ between the steps and everything works without JavaScript.
 """
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import CommunityPage, CommunityStatus
+from communities.models import CommunityPage, CommunityStatus, Membership, MembershipState
+from cop_platform.forms import DateInput
 
 TEXT_LIMIT = 2000
 
@@ -23,6 +27,11 @@ class CommunitiesChoiceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj):
         return f"{obj.number}. {obj.title}"
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
 
 
 def _active_communities():
@@ -66,6 +75,25 @@ class MergeForm(forms.Form):
         max_length=255,
         help_text=_("Only for a new community."),
     )
+    extra_moderator = PersonChoiceField(
+        label=_("Extra moderator of the result (optional)"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("Nobody extra"),
+        help_text=_(
+            "The moderators of the merged communities go along. You may name one more: "
+            "an active member of one of the chosen communities."
+        ),
+    )
+    extra_moderator_until = forms.DateField(
+        label=_("Their term ends on (optional)"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "The term starts on the day of the merge; this is the first day they no longer "
+            "moderate. Leave empty for an open term."
+        ),
+    )
     reason = ReasonField()
 
     def __init__(self, *args, **kwargs):
@@ -73,6 +101,17 @@ class MergeForm(forms.Form):
         # Querysets evaluated per form, not once at import.
         self.fields["sources"].queryset = _active_communities()
         self.fields["into"].queryset = _active_communities()
+        self.fields["extra_moderator"].queryset = (
+            get_user_model()
+            .objects.filter(
+                memberships__community__in=_active_communities(),
+                memberships__state=MembershipState.ACTIVE,
+                memberships__retired_into__isnull=True,
+            )
+            .distinct()
+            .select_related("profile")
+            .order_by("profile__display_name", "pk")
+        )
 
     def clean(self):
         data = super().clean()
@@ -84,13 +123,54 @@ class MergeForm(forms.Form):
             self.add_error(
                 "title", _("A name is only for a new community; rename the result afterwards.")
             )
-        if len({c.pk for c in sources} | ({into.pk} if into else set())) < 2:
+        chosen = {c.pk for c in sources} | ({into.pk} if into else set())
+        if len(chosen) < 2:
             self.add_error("sources", _("Choose at least two communities."))
+        extra, until = data.get("extra_moderator"), data.get("extra_moderator_until")
+        if until and extra is None:
+            self.add_error("extra_moderator_until", _("Choose the extra moderator first."))
+        if until and until <= timezone.localdate():
+            self.add_error("extra_moderator_until", _("The end must come after the start."))
+        if (
+            extra is not None
+            and not Membership.objects.filter(
+                user=extra,
+                community__in=chosen,
+                state=MembershipState.ACTIVE,
+                retired_into__isnull=True,
+            ).exists()
+        ):
+            self.add_error(
+                "extra_moderator",
+                _("%(name)s is not an active member of one of the chosen communities.")
+                % {"name": extra.display_name},
+            )
         return data
+
+    def extra_moderator_ids(self) -> list[int]:
+        extra = self.cleaned_data.get("extra_moderator")
+        return [extra.pk] if extra is not None else []
+
+
+class IdsField(forms.TypedMultipleChoiceField):
+    """Ids chosen from a long, paginated list: any of `allowed` (a set of ids, so
+    no labels are loaded for rows that are not shown)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *, allowed, **kwargs):
+        super().__init__(coerce=int, required=False, choices=(), **kwargs)
+        self.allowed = set(allowed)
+
+    def valid_value(self, value):
+        return str(value).isdigit() and int(value) in self.allowed
 
 
 class SplitForm(forms.Form):
-    """Everything is chosen from the source community; members get one choice each."""
+    """What goes to the new community, chosen on paginated lists of the source's
+    threads, to-do items and members (see `SplitSelection` for how choices made
+    on other pages are carried along). Each member stays (the default, not
+    sent), moves or is in both: a radio group `member_<user id>`."""
 
     STAY, MOVE, BOTH = "stay", "move", "both"
     MEMBER_CHOICES = [
@@ -102,58 +182,79 @@ class SplitForm(forms.Form):
     title = forms.CharField(label=_("Name of the new community"), max_length=255)
     reason = ReasonField()
 
-    def __init__(self, *args, threads, todo_items, members, **kwargs):
+    def __init__(self, *args, thread_ids, todo_item_ids, member_ids, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["threads"] = forms.TypedMultipleChoiceField(
-            label=_("Forum threads that go"),
-            choices=[(t.pk, t.title) for t in threads],
-            coerce=int,
-            required=False,
-            widget=forms.CheckboxSelectMultiple,
-        )
-        self.fields["todo_items"] = forms.TypedMultipleChoiceField(
-            label=_("To-do items that go"),
-            choices=[(i.pk, i.title) for i in todo_items],
-            coerce=int,
-            required=False,
-            widget=forms.CheckboxSelectMultiple,
-        )
-        self.members = members
-        for user in members:
-            self.fields[f"member_{user.pk}"] = forms.ChoiceField(
-                label=user.display_name,
-                choices=self.MEMBER_CHOICES,
-                initial=self.STAY,
-                widget=forms.RadioSelect,
-            )
-        self.fields["moderators"] = forms.TypedMultipleChoiceField(
-            label=_("Moderators of the new community"),
-            help_text=_(
-                "Moderators who move go along; you may add members who move or stay in both."
-            ),
-            choices=[(u.pk, u.display_name) for u in members],
-            coerce=int,
-            required=False,
-            widget=forms.CheckboxSelectMultiple,
+        self.member_ids = set(member_ids)
+        self.fields["threads"] = IdsField(label=_("Forum threads that go"), allowed=thread_ids)
+        self.fields["todo_items"] = IdsField(label=_("To-do items that go"), allowed=todo_item_ids)
+        self.fields["moderators"] = IdsField(
+            label=_("Moderators of the new community"), allowed=member_ids
         )
 
-    def member_fields(self):
-        return [self[f"member_{user.pk}"] for user in self.members]
-
-    def member_ids(self, choice: str) -> list[int]:
-        return [
-            user.pk for user in self.members if self.cleaned_data.get(f"member_{user.pk}") == choice
-        ]
+    def clean(self):
+        data = super().clean()
+        choices = {}
+        for key, value in self.data.items():
+            if not key.startswith("member_"):
+                continue
+            user_id = key.removeprefix("member_")
+            if (
+                not user_id.isdigit()
+                or int(user_id) not in self.member_ids
+                or value not in dict(self.MEMBER_CHOICES)
+            ):
+                raise forms.ValidationError(_("Choose for each member: stays, moves or in both."))
+            if value != self.STAY:
+                choices[int(user_id)] = value
+        data["member_choices"] = choices
+        return data
 
     def choices(self) -> dict:
         """The service's keyword arguments for what goes."""
+        members = self.cleaned_data["member_choices"]
         return {
             "thread_ids": self.cleaned_data.get("threads") or [],
             "todo_item_ids": self.cleaned_data.get("todo_items") or [],
-            "member_user_ids": self.member_ids(self.MOVE),
-            "shared_member_user_ids": self.member_ids(self.BOTH),
+            "member_user_ids": sorted(pk for pk, c in members.items() if c == self.MOVE),
+            "shared_member_user_ids": sorted(pk for pk, c in members.items() if c == self.BOTH),
             "moderator_user_ids": self.cleaned_data.get("moderators") or [],
         }
+
+
+class SplitSelection:
+    """The split form's choices as posted, read leniently (unknown ids dropped):
+    what is ticked on the page shown, and what was ticked on other pages, which
+    the page carries as hidden fields. Moving between pages is a POST (buttons
+    named `goto`, value "list:page"), so nothing is lost and no JavaScript is
+    needed."""
+
+    LISTS = ("threads", "todo_items", "members")
+
+    def __init__(self, data, form: SplitForm):
+        data = data if data is not None else QueryDict()
+        self.ids = {
+            name: {int(v) for v in data.getlist(name) if form.fields[name].valid_value(v)}
+            for name in ("threads", "todo_items", "moderators")
+        }
+        self.members = {}
+        for key, value in data.items():
+            user_id = key.removeprefix("member_")
+            if (
+                key.startswith("member_")
+                and user_id.isdigit()
+                and int(user_id) in form.member_ids
+                and value in (SplitForm.MOVE, SplitForm.BOTH)
+            ):
+                self.members[int(user_id)] = value
+        self.pages = {name: _page_number(data.get(f"{name}_page")) for name in self.LISTS}
+        goto = str(data.get("goto") or "")
+        name, _sep, number = goto.partition(":")
+        if name in self.LISTS:
+            self.pages[name] = _page_number(number)
+
+
+def _page_number(value) -> int:
+    return int(value) if str(value or "").isdigit() and int(value) > 0 else 1
 
 
 class DissolveForm(forms.Form):

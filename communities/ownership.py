@@ -40,7 +40,9 @@ What a policy says:
 - after a move: `after_move(community_ids)` runs inside the transaction and
   must be set-based (to-do positions renumbered in one statement);
   `on_commit(moves)` runs after commit (search index, live sockets), with
-  `moves` a list of (object id, from community id, to community id).
+  `moves` a list of (object id, from community id, to community id);
+- after a dissolve: `on_dissolve(community_id)` runs after commit (live
+  sockets told that the community is now an archive).
 """
 
 from collections.abc import Callable
@@ -80,6 +82,7 @@ class OwnershipPolicy:
     restore_fields: tuple[str, ...] = ()
     after_move: Callable = _nothing
     on_commit: Callable = _nothing
+    on_dissolve: Callable = _nothing
 
     @property
     def has_conflicts(self) -> bool:

@@ -309,8 +309,11 @@ def organisation_coverage(
 
     targets = {
         target.community_id: target
+        # A target folded into another by a merge (retired) no longer counts.
         for target in Target.objects.filter(
-            organisation=organisation, community_id__in=list(communities)
+            organisation=organisation,
+            community_id__in=list(communities),
+            retired_into__isnull=True,
         ).order_by("pk")
     }  # the newest wins
     community_members = dict(

@@ -288,7 +288,9 @@ def target_edit(request, organisation_id: int, community_id: int):
     organisation = _managed_organisation(request, organisation_id)
     community = get_object_or_404(organisation_communities(organisation), pk=community_id)
     current = (
-        Target.objects.filter(organisation=organisation, community=community)
+        Target.objects.filter(
+            organisation=organisation, community=community, retired_into__isnull=True
+        )
         .order_by("-pk")
         .first()
     )

@@ -151,13 +151,14 @@ def _default_language():
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Seed the test database once: the site tree and the 15 founding communities.
+    """Seed the test database once: the site tree and the 15 founding communities
+    (as founded: the agenda's later history is for the tests that replay it).
 
     Ordinary tests roll their changes back, so they all start from this state;
     transactional tests flush it afterwards, and the fixtures below rebuild it
     (the seed is idempotent, and quick when there is nothing to do)."""
     with django_db_blocker.unblock():
-        call_command("seed", "--no-accounts", stdout=io.StringIO())
+        call_command("seed", "--as-founded", stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -175,10 +176,11 @@ def site_tree(db):
 
 @pytest.fixture
 def communities(site_tree):
-    """The 15 founding communities, created by the real `seed` command, by number."""
+    """The 15 founding communities as founded in 2017 (before the agenda's merge and
+    renames), created by the real `seed` command, by number."""
     from communities.models import CommunityPage
 
-    call_command("seed", "--no-accounts", stdout=io.StringIO())
+    call_command("seed", "--as-founded", stdout=io.StringIO())
     return list(CommunityPage.objects.order_by("number"))
 
 

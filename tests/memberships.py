@@ -2,7 +2,7 @@
 a pytest plugin (tests/conftest.py), so every suite builds people the same way.
 
 `community` and `other_community` are founding communities 1 and 2 (from the
-shared `communities` fixture, which runs the real `seed --no-accounts`).
+shared `communities` fixture, which runs the real `seed --as-founded`).
 """
 
 import datetime

@@ -197,6 +197,10 @@ class _ForumConsumer(AsyncJsonWebsocketConsumer):
             {"type": "content_moved", "community_id": event["community_id"], "url": event["url"]},
         )
 
+    async def forum_community_archived(self, event):
+        """The community was dissolved: the page is now a read-only archive."""
+        await self._relay(event, {"type": "community_archived", "url": event["url"]})
+
     async def forum_session_ended(self, event):
         session = self.scope.get("session")
         key = event.get("session_key")

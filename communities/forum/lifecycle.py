@@ -1,7 +1,8 @@
-"""What must follow when threads change community (referenced from
-Thread.ownership; the lifecycle imports nothing here): the open pages of the
-threads and of the communities they left are told where the content went, and
-the search index is refreshed. Called after commit."""
+"""What must follow when threads change community or their community is
+dissolved (referenced from Thread.ownership; the lifecycle imports nothing
+here): the open pages of the threads and of the communities they left are told
+where the content went (or that it is now an archive), and the search index is
+refreshed. Called after commit."""
 
 from communities.forum.broadcast import community_group, thread_group
 
@@ -39,3 +40,23 @@ def after_threads_moved(moves) -> None:
                 community_group(from_id),
                 {**event, "url": page.url + page.reverse_subpage("forum")},
             )
+
+
+def after_community_dissolved(community_id) -> None:
+    """The open thread list and thread pages of a dissolved community are told it
+    is now a read-only archive, with a link to its page (date and reason)."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from communities.forum.models import Thread
+    from communities.models import CommunityPage
+
+    channel_layer = get_channel_layer()
+    page = CommunityPage.objects.filter(pk=community_id).first()
+    if channel_layer is None or page is None:
+        return
+    send = async_to_sync(channel_layer.group_send)
+    event = {"type": "forum.community_archived", "url": page.url}
+    send(community_group(community_id), event)
+    for thread_id in Thread.objects.filter(community_id=community_id).values_list("pk", flat=True):
+        send(thread_group(thread_id), event)

@@ -12,7 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
-from communities.forum.lifecycle import after_threads_moved
+from communities.forum.lifecycle import after_community_dissolved, after_threads_moved
 from communities.ownership import CommunityOwned, OwnershipPolicy
 from members.models import FollowEmailMode as FollowMode
 
@@ -40,7 +40,10 @@ class Thread(index.Indexed, CommunityOwned):
 
     # Where a thread came from is in communities.lifecycle's Provenance.
     ownership = OwnershipPolicy(
-        split_choice="thread_ids", children=("posts",), on_commit=after_threads_moved
+        split_choice="thread_ids",
+        children=("posts",),
+        on_commit=after_threads_moved,
+        on_dissolve=after_community_dissolved,
     )
 
     class Meta:

@@ -82,6 +82,10 @@ class ProvenanceAction(models.TextChoices):
     COPIED = "copied", _("Copied")
     CREATED = "created", _("Created")
     ENDED = "ended", _("Ended")
+    # Written by an undo, under the undo's own event: what it put back and what it removed.
+    RETURNED = "returned", _("Moved back by an undo")
+    RESTORED = "restored", _("Put back by an undo")
+    REMOVED = "removed", _("Removed by an undo")
 
 
 class Provenance(models.Model):
@@ -91,7 +95,12 @@ class Provenance(models.Model):
 
     `previous` holds the row's field values before the operation, for exactly
     the fields it changed, so undo can put them back; `related_id` is the row a
-    retired duplicate was folded into, or the row a copy was made from."""
+    retired duplicate was folded into, or the row a copy was made from.
+
+    An undo writes rows of its own event: "returned" (moved back to the
+    community in `to_community`), "restored" (`previous`: the values it
+    overwrote) and "removed" (a copy or a term made at birth that it deleted;
+    `previous` holds the whole row, so nothing is lost)."""
 
     event = models.ForeignKey(
         LifecycleEvent,

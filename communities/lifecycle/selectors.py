@@ -80,11 +80,14 @@ def _current_moderators(ids, on) -> dict:
     return result
 
 
-def merge_preview(*, sources, into: CommunityPage | None = None, on=None) -> Preview:
+def merge_preview(
+    *, sources, into: CommunityPage | None = None, on=None, extra_moderators=()
+) -> Preview:
     """What a merge of `sources` into `into` (None: a new community) would do:
     rows moving per model, duplicates that fold (members in both, duplicate
-    roles and terms, older targets), the moderators the result would have, and
-    the problems that stop it."""
+    roles and terms, older targets), the moderators the result would have (the
+    sources' current ones and `extra_moderators`, users), and the problems that
+    stop it."""
     on = on or timezone.localdate()
     pages = {page.pk: page for page in sources}
     if into is not None:
@@ -134,6 +137,7 @@ def merge_preview(*, sources, into: CommunityPage | None = None, on=None) -> Pre
     moderators = _current_moderators(ids, on)
     preview.moderators = moderators
     united = {user.pk: user for users in moderators.values() for user in users}
+    united.update({user.pk: user for user in extra_moderators})
     preview.moderators["result"] = sorted(united.values(), key=lambda user: user.pk)
     return preview
 

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from communities import permissions
+from communities.admin_forms import MAX_THEMES
 from communities.lifecycle import engine
 from communities.lifecycle.models import (
     LifecycleEvent,
@@ -52,6 +53,7 @@ from communities.lifecycle.selectors import merge_preview, split_preview  # noqa
 from communities.models import (
     CommunityFormerName,
     CommunityPage,
+    CommunityPageTag,
     CommunityStatus,
     Membership,
     MembershipState,
@@ -60,7 +62,7 @@ from communities.models import (
 from communities.ownership import community_owned_models, not_ended
 from cop_platform.mail import send_mail_on_commit
 from cop_platform.page_cache import invalidate_public_pages
-from cop_platform.sanitize import one_line
+from cop_platform.sanitize import clean_text, one_line
 
 
 class LifecycleMismatch(RuntimeError):
@@ -93,7 +95,7 @@ def _require_coordinator(actor) -> None:
 
 
 def _clean_reason(reason: str) -> str:
-    reason = (reason or "").strip()
+    reason = clean_text(reason)
     if not reason:
         raise ValidationError(_("Give a reason: members and later readers will see it."))
     if len(reason) > 2000:
@@ -176,7 +178,7 @@ def _new_event(kind, actor, reason, on) -> LifecycleEvent:
 
 
 def _create_community(
-    *, actor, like: CommunityPage, title, on, number=None, priority=None, summary=None
+    *, actor, like: CommunityPage, title, on, number=None, priority=None, summary=None, themes=()
 ) -> CommunityPage:
     """A new community next to `like`, through Wagtail (add_child, then publish)."""
     index = like.get_parent().specific
@@ -187,6 +189,7 @@ def _create_community(
         summary=summary or like.summary,
         start_date=on,
     )
+    page.tags.add(*themes)
     index.add_child(instance=page)
     # The lifecycle's own permission (can_run_lifecycle) was checked; a network
     # coordinator need not hold Wagtail's page permissions.
@@ -195,9 +198,36 @@ def _create_community(
     return page
 
 
-def _appoint_at_birth(ctx, page: CommunityPage, user_ids) -> int:
-    """Current terms for the chosen moderators who have none in `page` yet; they
-    must be active members of it. Recorded as created (undo removes them)."""
+def _united_themes(page_ids) -> list[str]:
+    """The themes (tags) of the pages, in the pages' order, each once (names
+    compared case-insensitively), at most MAX_THEMES (the admin form's cap). One
+    query."""
+    order = {pk: index for index, pk in enumerate(page_ids)}
+    tagged = sorted(
+        CommunityPageTag.objects.filter(content_object_id__in=page_ids).values_list(
+            "content_object_id", "pk", "tag__name"
+        ),
+        key=lambda row: (order[row[0]], row[1]),
+    )
+    themes: list[str] = []
+    for _page, _pk, name in tagged:
+        if name.lower() not in {theme.lower() for theme in themes}:
+            themes.append(name)
+    return themes[:MAX_THEMES]
+
+
+def _publish_themes(actor, page: CommunityPage, themes) -> None:
+    """Give a live page exactly these themes, as a new published revision."""
+    page.tags.set(themes, clear=True)
+    # The lifecycle's own permission (can_run_lifecycle) was checked; a network
+    # coordinator need not hold Wagtail's page permissions.
+    page.save_revision(user=actor).publish(user=actor, skip_permission_checks=True)
+
+
+def _appoint_at_birth(ctx, page: CommunityPage, user_ids, *, end_date=None) -> int:
+    """Current terms (from the operation's date until `end_date`, None: open) for
+    the chosen moderators who have none in `page` yet; they must be active
+    members of it. Recorded as created (undo removes them)."""
     user_ids = sorted(set(user_ids))
     if not user_ids:
         return 0
@@ -223,7 +253,11 @@ def _appoint_at_birth(ctx, page: CommunityPage, user_ids) -> int:
     terms = Moderatorship.objects.bulk_create(
         [
             Moderatorship(
-                community=page, user_id=user_id, start_date=ctx.on, appointed_by_id=ctx.actor_id
+                community=page,
+                user_id=user_id,
+                start_date=ctx.on,
+                end_date=end_date,
+                appointed_by_id=ctx.actor_id,
             )
             for user_id in user_ids
             if user_id not in already
@@ -337,6 +371,7 @@ def community_merge(
     reason: str,
     on: datetime.date | None = None,
     moderator_user_ids=(),
+    moderator_end_date: datetime.date | None = None,
 ) -> LifecycleEvent:
     """Merge two or more active communities into `into` (one of them, or another
     active community) or, when `into` is None, into a new community named
@@ -346,7 +381,8 @@ def community_merge(
     All their owned rows move; duplicates (per the models' policies) are folded
     into one survivor and the others retired in place. The current moderators
     of the sources come along (one term per person); `moderator_user_ids` adds
-    terms for active members of the result. Returns the event."""
+    terms for active members of the result, from `on` until
+    `moderator_end_date` (None: open-ended). Returns the event."""
     _require_coordinator(actor)
     reason = _clean_reason(reason)
     on = on or timezone.localdate()
@@ -367,11 +403,19 @@ def community_merge(
     ctx = engine.Context(event=event, on=on)
     event.details["pages"] = {str(pk): _page_state(page) for pk, page in pages.items()}
     event.details["restore"] = engine.snapshot_fields(ids)
+    # The result carries the themes of every community merged into it (its own first).
+    themes = _united_themes([*([into.pk] if into else []), *source_ids])
     if into is None:
-        target = _create_community(actor=actor, like=pages[source_ids[0]], title=title, on=on)
+        target = _create_community(
+            actor=actor, like=pages[source_ids[0]], title=title, on=on, themes=themes
+        )
         event.details["created_pages"] = [target.pk]
     else:
         target = pages[into.pk]
+        own = [tag.name for tag in target.tags.all()]
+        if own != themes:
+            event.details["themes_before"] = {str(target.pk): own}
+            _publish_themes(actor, target, themes)
     all_ids = sorted({*ids, target.pk})
     engine.lock_counted_children(ids)
     before = engine.count_rows(all_ids)
@@ -385,7 +429,9 @@ def community_merge(
         if moved:
             model.ownership.after_move([target.pk])
 
-    _appoint_at_birth(ctx, target, moderator_user_ids)
+    if moderator_end_date is not None and moderator_end_date <= on:
+        raise ValidationError(_("The end must come after the start."))
+    _appoint_at_birth(ctx, target, moderator_user_ids, end_date=moderator_end_date)
     _archive([pages[pk] for pk in source_ids], CommunityStatus.MERGED, on, reason)
     after = engine.count_rows(all_ids)
     _verify(ctx, before, after, emptied=source_ids)
@@ -470,6 +516,8 @@ def community_split(
         number=number,
         priority=priority,
         summary=summary,
+        # A subtheme of the source: it starts with the source's themes.
+        themes=_united_themes([source.pk]),
     )
     event.details["created_pages"] = [new.pk]
     ids = [source.pk, new.pk]
@@ -637,6 +685,10 @@ def community_dissolve(
     _archive([community], CommunityStatus.DISSOLVED, on, reason)
     after = engine.count_rows([community.pk])
     _verify(ctx, before, after)
+    dissolved_id = community.pk
+    transaction.on_commit(
+        lambda: [model.ownership.on_dissolve(dissolved_id) for model in community_owned_models()]
+    )
     return _finish(
         ctx,
         before=before,
@@ -789,6 +841,8 @@ def lifecycle_undo(*, actor, event: LifecycleEvent) -> LifecycleEvent:
         _undo_rows(ctx, event)
         engine.restore_snapshot(event.details.get("restore", {}))
         _restore_pages(event, pages)
+        for pk_text, themes in event.details.get("themes_before", {}).items():
+            _publish_themes(actor, pages[int(pk_text)], themes)
     after = engine.count_rows(involved)
     return _finish(
         ctx,
@@ -804,6 +858,8 @@ def lifecycle_undo(*, actor, event: LifecycleEvent) -> LifecycleEvent:
 
 
 def _undo_rows(ctx, event) -> None:
+    """Put the rows back; every change is recorded as provenance of the undo's
+    own event (returned, restored, removed), one statement per model and action."""
     provenance = Provenance.objects.filter(event=event)
     by_type = defaultdict(list)
     groups = provenance.order_by().values_list("content_type_id", "action").distinct()
@@ -815,13 +871,18 @@ def _undo_rows(ctx, event) -> None:
         rows = provenance.filter(content_type=content_type)
         if ProvenanceAction.COPIED in actions or ProvenanceAction.CREATED in actions:
             made = rows.filter(action__in=[ProvenanceAction.COPIED, ProvenanceAction.CREATED])
-            model.objects.filter(pk__in=made.values("object_id")).delete()
+            removed = model.objects.filter(pk__in=made.values("object_id"))
+            whole_row = tuple(f.attname for f in model._meta.concrete_fields if not f.primary_key)
+            engine.record(ctx, model, removed, ProvenanceAction.REMOVED, previous=whole_row)
+            removed.delete()
         if ProvenanceAction.MOVED in actions:
             moved = rows.filter(action=ProvenanceAction.MOVED)
             for from_id in moved.order_by().values_list("from_community_id", flat=True).distinct():
-                model.objects.filter(
+                returning = model.objects.filter(
                     pk__in=moved.filter(from_community_id=from_id).values("object_id")
-                ).update(community_id=from_id)
+                )
+                engine.record(ctx, model, returning, ProvenanceAction.RETURNED, to=from_id)
+                returning.update(community_id=from_id)
                 ctx.moved_models.add(model)
         # The fields changed in place, newest first: survivors, then the retired
         # (their pointer last, so constraints hold), then rows that ended.
@@ -831,7 +892,7 @@ def _undo_rows(ctx, event) -> None:
             ProvenanceAction.ENDED,
         ):
             if action in actions:
-                _restore_previous(model, rows.filter(action=action))
+                _restore_previous(ctx, model, rows.filter(action=action))
         added = event.details.get("m2m_added", {}).get(engine.label(model), {})
         for name, pairs in added.items():
             m2m = model._meta.get_field(name)
@@ -843,8 +904,9 @@ def _undo_rows(ctx, event) -> None:
             through.objects.filter(condition).delete()
 
 
-def _restore_previous(model, provenance) -> None:
-    """Put back the values recorded in `previous`, one UPDATE per model and action."""
+def _restore_previous(ctx, model, provenance) -> None:
+    """Put back the values recorded in `previous`, one UPDATE per model and action;
+    the values it overwrites are recorded first (restored)."""
     values = {}
     fields = set()
     for object_id, previous in provenance.values_list("object_id", "previous"):
@@ -856,9 +918,9 @@ def _restore_previous(model, provenance) -> None:
         values[object_id] = snapshot
         fields |= set(snapshot)
     if values:
-        model.objects.filter(pk__in=list(values)).update(
-            **engine._per_row(model, values, sorted(fields))
-        )
+        rows = model.objects.filter(pk__in=list(values))
+        engine.record(ctx, model, rows, ProvenanceAction.RESTORED, previous=sorted(fields))
+        rows.update(**engine._per_row(model, values, sorted(fields)))
 
 
 def _restore_pages(event, pages) -> None:

@@ -17,13 +17,21 @@ from django.utils.translation import gettext as _
 from communities import permissions
 from communities.forum.models import Thread
 from communities.lifecycle import selectors, services
-from communities.lifecycle_forms import DissolveForm, MergeForm, RenameForm, SplitForm
+from communities.lifecycle_forms import (
+    DissolveForm,
+    MergeForm,
+    RenameForm,
+    SplitForm,
+    SplitSelection,
+)
 from communities.models import CommunityPage, CommunityStatus, Membership, MembershipState
 from communities.selectors import community_people
 from cop_platform.view_helpers import add_validation_errors, login_or_forbid
 from todo_lists.models import TodoItem
 
 EVENTS_PER_PAGE = 20
+# Rows per page of each list on the split form (threads, to-do items, members).
+SPLIT_ROWS_PER_PAGE = 25
 
 
 def _step(request) -> str:
@@ -41,8 +49,11 @@ def _active_community(community_id) -> CommunityPage:
 
 
 def _done(request, event, message):
+    """To the result (a split's new community), with the message."""
     messages.success(request, message)
-    results = list(event.results.all()) or list(event.sources.all())
+    sources = {page.pk for page in event.sources.all()}
+    results = sorted(event.results.all(), key=lambda page: page.pk in sources)
+    results = results or list(event.sources.all())
     return redirect(results[0].url if results else reverse("lifecycle_history"))
 
 
@@ -58,7 +69,10 @@ def merge(request):
     preview = None
     if step != "edit" and form.is_valid():
         sources, into = list(form.cleaned_data["sources"]), form.cleaned_data["into"]
-        preview = selectors.merge_preview(sources=sources, into=into)
+        extra = form.cleaned_data["extra_moderator"]
+        preview = selectors.merge_preview(
+            sources=sources, into=into, extra_moderators=[extra] if extra else []
+        )
         if step == "confirm" and not preview.problems:
             try:
                 event = services.community_merge(
@@ -67,6 +81,8 @@ def merge(request):
                     into=into,
                     title=form.cleaned_data["title"] or None,
                     reason=form.cleaned_data["reason"],
+                    moderator_user_ids=form.extra_moderator_ids(),
+                    moderator_end_date=form.cleaned_data["extra_moderator_until"],
                 )
             except ValidationError as error:
                 add_validation_errors(form, error)
@@ -122,18 +138,70 @@ def _merge_columns(form) -> list[CommunityPage]:
     return pages
 
 
-def _split_form(request, community, data=None):
-    threads = Thread.objects.filter(community=community).order_by("-pk")
-    todo_items = TodoItem.objects.filter(community=community).order_by("position", "pk")
-    members = [
-        membership.user
-        for membership in Membership.objects.filter(
-            community=community, state=MembershipState.ACTIVE
-        )
+def _split_form(community, data, *, bound: bool) -> SplitForm:
+    """The split form over every id of the source's threads, to-do items and
+    active members (ids only: the lists themselves are paginated). Unbound while
+    the coordinator is still choosing (moving between pages, or back from the
+    preview), so no errors are shown for what is not filled in yet."""
+    ids = {
+        "thread_ids": Thread.objects.filter(community=community).values_list("pk", flat=True),
+        "todo_item_ids": TodoItem.objects.filter(community=community).values_list("pk", flat=True),
+        "member_ids": _split_memberships(community).values_list("user_id", flat=True),
+    }
+    if bound:
+        return SplitForm(data, **ids)
+    initial = {name: data.get(name, "") for name in ("title", "reason")} if data else {}
+    return SplitForm(initial=initial, **ids)
+
+
+def _split_memberships(community):
+    return Membership.objects.filter(
+        community=community, state=MembershipState.ACTIVE, retired_into__isnull=True
+    )
+
+
+def _split_lists(community, selection: SplitSelection) -> dict:
+    """One page of each list to choose from, what is ticked on it, and what was
+    chosen on other pages (carried as hidden fields)."""
+    querysets = {
+        "threads": Thread.objects.filter(community=community).order_by("-pk").only("pk", "title"),
+        "todo_items": TodoItem.objects.filter(community=community)
+        .order_by("position", "pk")
+        .only("pk", "title"),
+        "members": _split_memberships(community)
         .select_related("user__profile")
-        .order_by("user__first_name", "user__pk")
+        .order_by("user__first_name", "user__pk"),
+    }
+    lists = {}
+    for name, queryset in querysets.items():
+        page_obj = Paginator(queryset, SPLIT_ROWS_PER_PAGE).get_page(selection.pages[name])
+        lists[name] = {"page_obj": page_obj, "name": name}
+    shown_members = {membership.user_id for membership in lists["members"]["page_obj"]}
+    lists["members"]["rows"] = [
+        {
+            "user": membership.user,
+            "choice": selection.members.get(membership.user_id, SplitForm.STAY),
+            "moderator": membership.user_id in selection.ids["moderators"],
+        }
+        for membership in lists["members"]["page_obj"]
     ]
-    return SplitForm(data, threads=threads, todo_items=todo_items, members=members)
+    hidden = [
+        (f"member_{user_id}", choice)
+        for user_id, choice in sorted(selection.members.items())
+        if user_id not in shown_members
+    ]
+    hidden += [
+        ("moderators", user_id) for user_id in sorted(selection.ids["moderators"] - shown_members)
+    ]
+    for name in ("threads", "todo_items"):
+        shown = {row.pk for row in lists[name]["page_obj"]}
+        lists[name]["rows"] = [
+            {"pk": row.pk, "title": row.title, "checked": row.pk in selection.ids[name]}
+            for row in lists[name]["page_obj"]
+        ]
+        hidden += [(name, pk) for pk in sorted(selection.ids[name] - shown)]
+    hidden += [(f"{name}_page", lists[name]["page_obj"].number) for name in lists]
+    return {"lists": lists, "carried": hidden, "member_choices": SplitForm.MEMBER_CHOICES}
 
 
 def split(request, community_id):
@@ -141,7 +209,8 @@ def split(request, community_id):
         return response
     community = _active_community(community_id)
     step = _step(request)
-    form = _split_form(request, community, request.POST if request.method == "POST" else None)
+    data = request.POST if request.method == "POST" else None
+    form = _split_form(community, data, bound=step != "edit")
     preview = None
     if step != "edit" and form.is_valid():
         choices = form.choices()
@@ -166,6 +235,10 @@ def split(request, community_id):
                 )
     context = {"page": community, "form": form, "split": True}
     if preview is not None:
+        context["member_hidden"] = [
+            (f"member_{user_id}", choice)
+            for user_id, choice in sorted(form.cleaned_data["member_choices"].items())
+        ]
         context.update(
             _preview_context(
                 preview,
@@ -179,6 +252,8 @@ def split(request, community_id):
                 ],
             )
         )
+    else:
+        context.update(_split_lists(community, SplitSelection(data, form)))
     return TemplateResponse(request, "communities/lifecycle/split.html", context)
 
 

@@ -140,7 +140,7 @@ def target_set(
         raise ValidationError(_("This community is an archive; targets can no longer be set."))
     target = (
         Target.objects.select_for_update()
-        .filter(organisation=organisation, community=community)
+        .filter(organisation=organisation, community=community, retired_into__isnull=True)
         .order_by("-pk")
         .first()
     ) or Target(organisation=organisation, community=community)

@@ -46,6 +46,31 @@
     return template.content.firstElementChild;
   }
 
+  /* A lifecycle operation changed where this content lives: a merge or split
+     moved it ("content_moved"), or its community was dissolved
+     ("community_archived"). Put a notice with a link (the new place, or the
+     archive's page with date and reason) into the page's always present, empty
+     live region, so it is seen and read out. The address must be on this site. */
+  function showLifecycleNotice(root, data) {
+    var region = root.querySelector("[data-forum-moved]");
+    if (!region || typeof data.url !== "string") return;
+    var target;
+    try { target = new URL(data.url, window.location.href); } catch (error) { return; }
+    if (target.origin !== window.location.origin) return;
+    var archived = data.type === "community_archived";
+    var notice = document.createElement("p");
+    notice.className = "notice notice--moved";
+    var link = document.createElement("a");
+    link.href = target.pathname + target.search + target.hash;
+    link.textContent = archived ? root.dataset.labelArchivedLink : root.dataset.labelMovedLink;
+    notice.append((archived ? root.dataset.labelArchived : root.dataset.labelContentMoved) + " ", link);
+    region.replaceChildren(notice);
+    if (archived) {
+      var form = root.querySelector("[data-forum-reply]");
+      if (form) form.hidden = true;
+    }
+  }
+
   function announce(region, text) {
     if (!region) return;
     region.textContent = "";
@@ -282,6 +307,9 @@
     if (data.type === "post_created") this.addPost(data.post_id, data.html, true);
     else if (data.type === "post_updated") this.updatePost(data.post_id, data.html);
     else if (data.type === "thread_updated") this.threadUpdated(data);
+    else if (data.type === "content_moved" || data.type === "community_archived") {
+      showLifecycleNotice(this.root, data);
+    }
     else if (data.type === "posts") {
       var self = this;
       data.posts.forEach(function (post) { self.addPost(post.id, post.html, false); });
@@ -302,6 +330,9 @@
       open: function (reconnect) { if (reconnect) self.refresh(); },
       message: function (data) {
         if (data.type === "thread_updated") self.threadUpdated(data);
+        else if (data.type === "content_moved" || data.type === "community_archived") {
+          showLifecycleNotice(root, data);
+        }
         var notice = readerNotice(data);
         if (notice) announce(self.status, notice);
       },

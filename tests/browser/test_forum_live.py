@@ -50,10 +50,21 @@ def session(user):
     client.force_login(user)
     return client.cookies["sessionid"].value
 
+successor = CommunityPage.objects.get(number=2)
 print("SETUP" + json.dumps({
     "thread_url": community.url + community.reverse_subpage("forum_thread", args=[thread.pk]),
+    "forum_url": community.url + community.reverse_subpage("forum"),
+    "community": f"{community.number}. {community.title}",
+    "successor": f"{successor.number}. {successor.title}",
+    "successor_forum_url": successor.url + successor.reverse_subpage("forum"),
+    "successor_id": successor.pk,
+    "successor_page_url": successor.url,
+    "successor_thread_url": (
+        successor.url + successor.reverse_subpage("forum_thread", args=[thread.pk])
+    ),
     "writer": session(writer),
     "reader": session(reader),
+    "coordinator": session(coordinator),
 }))
 """
 
@@ -71,11 +82,16 @@ def live_forum(tmp_path_factory):
         yield {"base": base, **data}
 
 
-def _page_for(browser, live_forum, who: str):
+def _context_for(browser, live_forum, who: str):
     context = browser.new_context(base_url=live_forum["base"], locale="nl-NL")
     context.add_cookies(
         [{"name": "sessionid", "value": live_forum[who], "url": live_forum["base"]}]
     )
+    return context
+
+
+def _page_for(browser, live_forum, who: str):
+    context = _context_for(browser, live_forum, who)
     page = context.new_page()
     page.goto(live_forum["thread_url"])
     page.wait_for_function(
@@ -158,3 +174,77 @@ def test_after_a_dropped_connection_the_missed_post_appears_exactly_once(browser
     finally:
         reader_context.close()
         writer_context.close()
+
+
+# Runs last in this module: it merges the thread's community away, then dissolves
+# the community the thread went to.
+def test_readers_are_told_where_threads_went_and_when_their_community_ended(browser, live_forum):
+    reader_context, reader = _page_for(browser, live_forum, "reader")
+    thread_list = reader_context.new_page()
+    thread_list.goto(live_forum["forum_url"])
+    coordinator_context = _context_for(browser, live_forum, "coordinator")
+    coordinator = coordinator_context.new_page()
+    try:
+        # The thread list's socket: wait until it is connected (no hook there).
+        thread_list.wait_for_timeout(1000)
+        moved = reader.locator("[data-forum-moved]")
+        expect(moved).to_have_attribute("aria-live", "polite")
+        expect(moved).to_be_empty()
+
+        coordinator.goto("/levensloop/samenvoegen/")
+        coordinator.get_by_label(live_forum["community"]).check()
+        coordinator.get_by_label(live_forum["successor"]).check()
+        coordinator.locator("select[name=into]").select_option(label=live_forum["successor"])
+        coordinator.get_by_label("Reden").fill("Dezelfde mensen praten in beide.")
+        coordinator.get_by_role("button", name="Voorbeeld bekijken").click()
+        coordinator.get_by_role("button", name="Samenvoeging bevestigen").click()
+        coordinator.wait_for_load_state()
+
+        # The open thread says where it went, visibly, with a working link ...
+        # (inserted into a polite live region, so screen readers read it out).
+        notice = moved.locator(".notice")
+        expect(notice).to_be_visible(timeout=LIVE_TIMEOUT)
+        expect(notice).to_contain_text("Deze draad is naar een andere community verplaatst.")
+        link = notice.get_by_role("link", name="Ga naar de draad op de nieuwe plek")
+        expect(link).to_have_attribute("href", live_forum["successor_thread_url"])
+        reader.screenshot(path="/tmp/lc-rest-thread-moved.png", full_page=True)
+        link.click()
+        expect(reader.get_by_role("heading", level=1)).to_have_text("Live meelezen")
+
+        # The old community's thread list points to the forum the threads are in now.
+        list_notice = thread_list.locator("[data-forum-moved]")
+        expect(list_notice).to_contain_text(
+            "De draden van deze community zijn naar een andere community verplaatst.",
+            timeout=LIVE_TIMEOUT,
+        )
+        expect(
+            list_notice.get_by_role("link", name="Ga naar het forum waar ze nu staan")
+        ).to_have_attribute("href", live_forum["successor_forum_url"])
+        thread_list.screenshot(path="/tmp/lc-rest-list-moved.png", full_page=True)
+
+        # Then the community the threads went to is dissolved: readers of its
+        # thread list and thread are told it is an archive now, with a link to
+        # its page (date and reason).
+        list_notice.get_by_role("link").click()
+        thread_list.wait_for_timeout(1000)  # its socket connects
+        reader.wait_for_function("() => window.forumTest.isOpen()", timeout=LIVE_TIMEOUT)
+        coordinator.goto(f"/levensloop/opheffen/{live_forum['successor_id']}/")
+        coordinator.get_by_label("Reden").fill("Het thema is af.")
+        coordinator.get_by_role("button", name="Ja, hef de community op").click()
+        coordinator.wait_for_load_state()
+        archived = reader.locator("[data-forum-moved] .notice")
+        expect(archived).to_contain_text(
+            "Deze community is opgeheven: de draad blijft leesbaar als archief",
+            timeout=LIVE_TIMEOUT,
+        )
+        expect(archived.get_by_role("link", name="Waarom en sinds wanneer")).to_have_attribute(
+            "href", live_forum["successor_page_url"]
+        )
+        expect(thread_list.locator("[data-forum-moved] .notice")).to_contain_text(
+            "Deze community is opgeheven: het forum blijft leesbaar als archief",
+            timeout=LIVE_TIMEOUT,
+        )
+        reader.screenshot(path="/tmp/lc-rest-thread-archived.png", full_page=True)
+    finally:
+        coordinator_context.close()
+        reader_context.close()

@@ -26,7 +26,9 @@ from django.urls import reverse
 from playwright.sync_api import Browser, expect
 
 from communities.forum import views as forum_views
+from communities.lifecycle.models import LifecycleEvent
 from communities.models import CommunityPage
+from communities.views import lifecycle as lifecycle_views
 from communities.views import moderation as moderation_views
 from tests.browser import xss_support as xss
 from tests.browser.asgi_server import daphne, manage, server_env
@@ -101,6 +103,7 @@ def big_pages(monkeypatch):
     monkeypatch.setattr(forum_views, "POSTS_PER_PAGE", 5000)
     monkeypatch.setattr(moderation_views, "MEMBERS_PER_PAGE", 5000)
     monkeypatch.setattr(todo_views, "OVERVIEW_PER_PAGE", 5000)
+    monkeypatch.setattr(lifecycle_views, "EVENTS_PER_PAGE", 5000)
 
 
 def logged_in_context(browser: Browser, site: str, user, executions: list):
@@ -135,6 +138,7 @@ def store_everything(communities):
         xss.store_agreements(stored, coordinator=coordinator)
         xss.store_member_names(stored, coordinator=coordinator, community=community)
         xss.store_mentions(stored, coordinator=coordinator, community=community, thread=thread)
+        xss.store_lifecycle(stored, coordinator=coordinator, communities=communities)
         stored.objects["outsider"] = [xss.person("Olaf Buitenstaander")]
         return coordinator, stored
     finally:
@@ -226,6 +230,12 @@ def test_no_payload_runs_anywhere(browser: Browser, site, communities, big_pages
     declined = stored.objects["decline reason"][0].user
     asked = stored.objects["moderators' question"][0].user
     theme = community.tags.exclude(slug="").order_by("-pk").first()
+    lifecycle_pages = [
+        CommunityPage.objects.get(pk=page.pk) for page in stored.objects["lifecycle pages"]
+    ]
+    lifecycle_renamed = [
+        CommunityPage.objects.get(pk=page.pk) for page in stored.objects["lifecycle renamed"]
+    ]
     coordinator_pages = [
         "/",
         base,
@@ -263,6 +273,17 @@ def test_no_payload_runs_anywhere(browser: Browser, site, communities, big_pages
         "/admin/pages/search/?q=alert",
         # Organisation names, as coordinators add them.
         "/admin/snippets/members/organisation/",
+        # Lifecycle reasons and new names: the network's history (every event),
+        # each renamed community's history, its rename form (the name in a
+        # value attribute) and an undo confirmation; the archives (dissolved,
+        # merged: notice with reason and successor) and the merge's result.
+        reverse("lifecycle_history"),
+        *(c.subpage_url("history") for c in lifecycle_renamed),
+        reverse("lifecycle_rename", args=[lifecycle_renamed[0].pk]),
+        reverse("lifecycle_undo", args=[LifecycleEvent.objects.latest("pk").pk]),
+        *(page.url for page in lifecycle_pages),
+        lifecycle_pages[0].subpage_url("forum"),
+        lifecycle_pages[-1].subpage_url("history"),
     ]
     visits = [(coordinator, path) for path in coordinator_pages]
     visits += [(applicant, base + "aanmelding/"), (declined, base + "aanmelding/")]

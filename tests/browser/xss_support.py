@@ -436,3 +436,42 @@ def store_roles(stored: Stored, *, coordinator, manager, organisation) -> None:
                         contribution=text,
                     )
                     stored.add("role contribution", count)
+
+
+def store_lifecycle(stored: Stored, *, coordinator, communities) -> None:
+    """What a network coordinator types into the lifecycle forms: reasons (2,000
+    characters; the whole corpus) and the names of renamed or merged communities
+    (255). A bounded number of operations carries them: one dissolve and one
+    merge (archive notices, the successor link and lineage), then one rename per
+    remaining reason chunk, spread over founding communities 2-12, each with a
+    name chunk (the renamed pages, their former names and every history page
+    show them). The rest of the name corpus reaches the same templates as
+    community titles (store_community_texts)."""
+    from communities.lifecycle.services import (
+        community_dissolve,
+        community_merge,
+        community_rename,
+    )
+
+    reasons, titles = chunks(2000), chunks(255)
+    dissolved, merged_a, merged_b = communities[14], communities[12], communities[13]
+    with transaction.atomic():
+        community_dissolve(actor=coordinator, community=dissolved, reason=reasons[0][0])
+        stored.add("lifecycle reason", reasons[0][1])
+        event = community_merge(
+            actor=coordinator,
+            sources=[merged_a, merged_b],
+            title=titles[0][0],
+            reason=reasons[1][0],
+        )
+        stored.add("lifecycle reason", reasons[1][1])
+        stored.add("lifecycle new name", titles[0][1])
+        stored.objects["lifecycle pages"] = [dissolved, merged_a, merged_b, event.results.get()]
+        renamed = communities[1:12]
+        for number, (reason, count) in enumerate(reasons[2:]):
+            community = CommunityPage.objects.get(pk=renamed[number % len(renamed)].pk)
+            title, title_count = titles[1 + number]
+            community_rename(actor=coordinator, community=community, title=title, reason=reason)
+            stored.add("lifecycle reason", count)
+            stored.add("lifecycle new name", title_count)
+        stored.objects["lifecycle renamed"] = list(renamed)

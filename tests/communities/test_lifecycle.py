@@ -186,8 +186,25 @@ def test_split_moves_the_chosen_rows_and_undo_restores(
     assert Moderatorship.objects.current().filter(community=new, user=mover).exists()
     assert community_lineage(new).split_from == [three]
     with django_capture_on_commit_callbacks(execute=True):
-        lifecycle.lifecycle_undo(actor=coordinator, event=event)
+        undo = lifecycle.lifecycle_undo(actor=coordinator, event=event)
     assert dump() == before
+
+    # The undo is history of its own: what went back, and the removed copy and
+    # term with their whole rows, so nothing is lost.
+    written = Provenance.objects.filter(event=undo)
+    returned = written.filter(action="returned")
+    assert set(returned.values_list("object_id", "to_community")) >= {
+        (thread.pk, three.pk),
+        (item.pk, three.pk),
+    }
+    assert returned.get(object_id=thread.pk, content_type__model="thread").from_community == new
+    removed = {row.previous["user_id"]: row for row in written.filter(action="removed")}
+    assert set(removed) == {both.pk, mover.pk}  # Bea's copy, Mo's term at birth
+    assert removed[both.pk].previous["community_id"] == new.pk
+    assert removed[both.pk].previous["haal"] == "Taal"
+    # The split's own rows are still there, marked undone through their event.
+    assert Provenance.objects.filter(event=event, action="moved").count() == returned.count()
+    assert event.undone_by == undo
 
 
 def test_dissolve_ends_memberships_and_terms_and_undo(
@@ -203,8 +220,18 @@ def test_dissolve_ends_memberships_and_terms_and_undo(
     assert not Moderatorship.objects.current().filter(community=four).exists()
     assert Thread.objects.filter(community=four).count() == 1  # nothing deleted
     with django_capture_on_commit_callbacks(execute=True):
-        lifecycle.lifecycle_undo(actor=coordinator, event=event)
+        undo = lifecycle.lifecycle_undo(actor=coordinator, event=event)
     assert dump() == before
+    # Every row the dissolve ended was put back, and the undo records the end
+    # dates and states it overwrote.
+    ended = set(Provenance.objects.filter(event=event).values_list("content_type", "object_id"))
+    restored = Provenance.objects.filter(event=undo, action="restored")
+    assert set(restored.values_list("content_type", "object_id")) == ended
+    term = restored.get(
+        content_type__model="moderatorship",
+        object_id__in=[term.pk for term in Moderatorship.objects.filter(community=four)],
+    )
+    assert term.previous["end_date"] == event.on.isoformat()
 
 
 def test_rename_keeps_the_former_name(pair, coordinator, django_capture_on_commit_callbacks):
@@ -233,3 +260,69 @@ def test_management_commands_run_as_the_system_views_never_do(communities):
         )
     assert event.actor is None
     assert CommunityPage.objects.get(number=7).title == "Werkplaats"
+
+
+def _themes(page) -> list[str]:
+    """Theme names, lower case (themes are matched case-insensitively: an existing
+    theme keeps its own spelling)."""
+    return sorted(tag.name.lower() for tag in CommunityPage.objects.get(pk=page.pk).tags.all())
+
+
+def _give_themes(page, names):
+    page = CommunityPage.objects.get(pk=page.pk)
+    page.tags.set(names, clear=True)
+    page.save_revision().publish()
+
+
+def test_a_merge_unites_the_themes_up_to_the_cap_and_undo_restores_them(
+    pair, coordinator, django_capture_on_commit_callbacks
+):
+    three, four, *_ = pair
+    _give_themes(three, ["taal", "Digitale vaardigheden"])
+    _give_themes(four, ["Taal", "schulden", *[f"thema {n}" for n in range(8)]])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        into_three = lifecycle.community_merge(
+            actor=coordinator, sources=[three, four], into=three, reason=REASON
+        )
+    # Its own first, "Taal" once, then four's until the cap of 10.
+    assert _themes(three) == sorted(
+        ["taal", "digitale vaardigheden", "schulden", *[f"thema {n}" for n in range(7)]]
+    )
+    # The published revision carries them too: reverting to it keeps them.
+    latest = CommunityPage.objects.get(pk=three.pk).get_latest_revision_as_object()
+    assert len(latest.tags.all()) == 10
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.lifecycle_undo(actor=coordinator, event=into_three)
+    assert _themes(three) == ["digitale vaardigheden", "taal"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        into_new = lifecycle.community_merge(
+            actor=coordinator,
+            sources=[three, four],
+            title="Participatie en zelfredzaamheid",
+            reason=REASON,
+        )
+    new = into_new.results.get()
+    assert "digitale vaardigheden" in _themes(new) and "schulden" in _themes(new)
+    assert len(_themes(new)) == 10
+
+
+def test_a_split_off_community_starts_with_the_source_themes(
+    pair, coordinator, django_capture_on_commit_callbacks
+):
+    three, _four, mod3, *_ = pair
+    _give_themes(three, ["taal", "Digitale vaardigheden"])
+    with django_capture_on_commit_callbacks(execute=True):
+        event = lifecycle.community_split(
+            actor=coordinator,
+            source=three,
+            title="Digitale inclusie",
+            thread_ids=[Thread.objects.get(community=three).pk],
+            shared_member_user_ids=[mod3.pk],
+            moderator_user_ids=[mod3.pk],
+            reason=REASON,
+        )
+    new = CommunityPage.objects.exclude(pk=three.pk).get(lifecycle_events_as_result=event)
+    assert _themes(new) == ["digitale vaardigheden", "taal"]

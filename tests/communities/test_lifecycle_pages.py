@@ -2,13 +2,15 @@
 successor, read-only; lineage on the successor; search and home showing active
 communities; and the coordinator's merge → preview → confirm → undo."""
 
+import datetime
+
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
-from communities.lifecycle.models import LifecycleEvent
+from communities.lifecycle.models import LifecycleEvent, Provenance
 from communities.lifecycle.services import community_dissolve, community_merge
-from communities.models import CommunityPage, CommunityStatus, Membership
+from communities.models import CommunityPage, CommunityStatus, Membership, Moderatorship
 from tests.views_support import client_for, csrf_token, subpage_url
 from todo_lists.models import TodoProposal
 
@@ -200,3 +202,41 @@ def test_only_coordinators_may_merge(communities, make_user):
     response = client_for(make_user()).get(reverse("lifecycle_merge"))
 
     assert response.status_code == 403
+
+
+def test_a_coordinator_names_an_extra_moderator_with_a_dated_term(
+    communities, network_coordinator, make_user, appoint, join, today
+):
+    three, four = communities[2], communities[3]
+    appoint(make_user(name="Mo Drie"), three)
+    appoint(make_user(name="Mo Vier"), four)
+    extra = make_user(name="Ed Extra")
+    join(extra, four)
+    outsider = make_user(name="Olle Buiten")
+    join(outsider, communities[5])
+    until = today + datetime.timedelta(days=365)
+    client = client_for(network_coordinator)
+    url = reverse("lifecycle_merge")
+    choice = {
+        "sources": [three.pk, four.pk],
+        "into": three.pk,
+        "reason": REASON,
+        "extra_moderator": extra.pk,
+        "extra_moderator_until": until.isoformat(),
+    }
+
+    refused = _post(client, url, {**choice, "extra_moderator": outsider.pk, "step": "preview"})
+    assert "Olle Buiten is geen actief lid van een van de gekozen communities." in _text(refused)
+
+    preview = _soup(_post(client, url, {**choice, "step": "preview"}))
+    choice_text = " ".join(preview.select_one(".lifecycle-choice").get_text(" ").split())
+    assert f"Extra moderator Ed Extra · tot {until.day}" in choice_text
+    assert "Ed Extra" in preview.select_one(".lifecycle-preview").get_text()
+
+    _post(client, url, {**choice, "step": "confirm"})
+
+    term = Moderatorship.objects.get(community=three, user=extra)
+    assert (term.start_date, term.end_date) == (today, until)
+    assert Moderatorship.objects.current().filter(pk=term.pk).exists()
+    event = LifecycleEvent.objects.get(kind="merge")
+    assert Provenance.objects.filter(event=event, action="created", object_id=term.pk).exists()

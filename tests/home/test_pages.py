@@ -15,6 +15,7 @@ from wagtail.models import Locale, Page, Revision, Site
 from wagtail.test.utils import WagtailPageTestCase
 
 from communities.founding import FOUNDING_COMMUNITIES
+from communities.lifecycle.models import LifecycleEvent
 from communities.models import (
     CommunityIndexPage,
     CommunityPage,
@@ -130,9 +131,52 @@ def test_seed_without_accounts_works_with_debug_off(db, settings, client):
     settings.DEBUG = False
     call_command("seed", "--no-accounts", stdout=io.StringIO())
 
-    assert CommunityPage.objects.live().count() == 15
+    # The 15 of 2017 and the result of the agenda's merge: all at their URLs.
+    assert CommunityPage.objects.live().count() == 16
     assert not User.objects.exists()
     assert client.get("/").status_code == 200
+
+
+def test_every_seed_replays_the_agenda_history_without_accounts(db, settings, client):
+    """The history is the platform's structure, not demo content: a production seed
+    (no accounts) shows the agenda's names and lineage, done by the system."""
+    settings.DEBUG = False
+    out = io.StringIO()
+    call_command("seed", "--no-accounts", stdout=out)
+    assert "merged 3 and 4 into Participatie en zelfredzaamheid" in out.getvalue()
+
+    active = CommunityPage.objects.filter(status=CommunityStatus.ACTIVE)
+    assert active.count() == 14
+    merged = active.get(title="Participatie en zelfredzaamheid")
+    assert sorted(
+        CommunityPage.objects.filter(status=CommunityStatus.MERGED).values_list("title", flat=True)
+    ) == ["Basisvaardigheden", "Maatschappelijke deelname"]
+    renamed = {page.number: page for page in active.filter(number__in=[6, 7])}
+    assert renamed[6].title == "Community Librarian Netwerk"
+    assert [f.name for f in renamed[7].former_names.all()] == ["Technologie en makers"]
+    events = LifecycleEvent.objects.order_by("pk")
+    assert [event.kind for event in events] == ["merge", "rename", "rename"]
+    assert {event.actor for event in events} == {None}  # the system, not a person
+
+    # Visitors see it: the home page lists 14 with "3 en 4", the lineage shows on the result.
+    home = soup_of(client.get("/"))
+    assert len(home.select(".community-card")) == 14
+    assert "3 en 4" in home.get_text()
+    page = soup_of(client.get(merged.url))
+    assert "Basisvaardigheden" in page.select_one(".lineage").get_text()
+
+    # Idempotent: a second run replays nothing.
+    again = io.StringIO()
+    call_command("seed", "--no-accounts", stdout=again)
+    assert "Agenda history: already replayed." in again.getvalue()
+    assert LifecycleEvent.objects.count() == 3
+
+
+def test_seed_as_founded_stops_in_2017(db):
+    call_command("seed", "--as-founded", stdout=io.StringIO())
+
+    assert CommunityPage.objects.filter(status=CommunityStatus.ACTIVE).count() == 15
+    assert not LifecycleEvent.objects.exists()
 
 
 @pytest.fixture
@@ -152,10 +196,11 @@ def test_seed_on_a_fresh_install_replaces_the_welcome_page(fresh_install, client
 
     response = client.get("/")
     assert response.status_code == 200
-    assert len(soup_of(response).select(".community-card")) == 15
+    # 14 active after the agenda's merge of 3 and 4 (16 pages: 2 are archives).
+    assert len(soup_of(response).select(".community-card")) == 14
     assert "Welcome to your new Wagtail site!" not in response.content.decode()
     assert Site.objects.get().root_page.specific_class is HomePage
-    assert CommunityPage.objects.count() == 15
+    assert CommunityPage.objects.count() == 16
 
 
 @pytest.mark.django_db(transaction=True)
@@ -168,7 +213,7 @@ def test_seed_builds_the_site_on_an_empty_database(client):
 
     response = client.get("/")
     assert response.status_code == 200
-    assert len(soup_of(response).select(".community-card")) == 15
+    assert len(soup_of(response).select(".community-card")) == 14
 
 
 # -- home page ----------------------------------------------------------------------

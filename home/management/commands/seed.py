@@ -1,7 +1,12 @@
-"""Create the site tree, the founding communities and (DEBUG only) a login and demo people.
+"""Create the site tree, the founding communities and their history since 2017,
+and (DEBUG only) a login and demo people.
 
-Idempotent: running it twice changes nothing. Communities are matched by their
-agenda number, so an editor's later changes to a page are kept.
+The agenda's history (the merge of 3 and 4, the renames of 6 and 7) is part of
+the platform's structure: every seed replays it through the real lifecycle
+services, with or without accounts (`--as-founded` stops at 2017, for tests
+that start from the founding state). Idempotent: running it twice changes
+nothing. Communities are matched by their agenda number, so an editor's later
+changes to a page are kept.
 """
 
 from django.conf import settings
@@ -11,6 +16,7 @@ from django.db import transaction
 
 from communities.forum.demo import seed_demo_forum
 from communities.founding import FOUNDING_COMMUNITIES, FOUNDING_DATE, replay_agenda_history
+from communities.lifecycle.services import lifecycle_as_system
 from communities.models import CommunityPage
 from cop_platform.mail import mail_muted
 from home.site_tree import ensure_site_tree
@@ -31,9 +37,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-accounts", action="store_true", help="Do not create the development login."
         )
+        parser.add_argument(
+            "--as-founded",
+            action="store_true",
+            help="Only the 15 communities as founded in 2017, without the agenda's later "
+            "history (for tests that start from the founding state; implies --no-accounts).",
+        )
 
     @transaction.atomic
-    def handle(self, *args, no_accounts=False, **options):
+    def handle(self, *args, no_accounts=False, as_founded=False, **options):
         index = ensure_site_tree()
         created = 0
         existing = set(CommunityPage.objects.values_list("number", flat=True))
@@ -53,7 +65,12 @@ class Command(BaseCommand):
             created += 1
         self.stdout.write(f"Communities: {created} created, {len(existing)} already present.")
 
+        if as_founded:
+            return
         if no_accounts:
+            # No accounts to act as: the system replays the history.
+            with lifecycle_as_system(), mail_muted():
+                self._report_history(replay_agenda_history(actor=None))
             return
         if not settings.DEBUG:
             raise CommandError(
@@ -84,6 +101,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Demo to-do lists: {todo_items} items added.")
         self.stdout.write(f"Demo forum: {forum_threads} threads added.")
+        self._report_history(history)
+
+    def _report_history(self, history: list[str]) -> None:
         self.stdout.write(
             "Agenda history: " + ("; ".join(history) if history else "already replayed") + "."
         )
