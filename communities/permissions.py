@@ -379,6 +379,16 @@ def can_edit_role_texts(user) -> bool:
     return is_coordinator(user)
 
 
+def can_choose_pages(user) -> bool:
+    """The Wagtail admin's page chooser lists every page under its draft title:
+    only for people with a page permission (the editors' groups, superusers). A
+    coordinator by group reaches the admin for the role texts alone and sees no
+    drafts there (drafts are the editors')."""
+    from wagtail.admin.auth import user_has_any_page_permission
+
+    return user_has_any_page_permission(user)
+
+
 def can_view_selftest_result(user, result) -> bool:
     """Self-test results are private. The member themself sees every result; the
     managers of the member's (current) organisation see a result only while it is

@@ -410,8 +410,8 @@ def _ensure_network_coordinator(*, password_hash, organisations, created_list):
         password_hash=password_hash,
         created_list=created_list,
     )
-    group, _ = Group.objects.get_or_create(name=COORDINATORS_GROUP)
-    coordinator.groups.add(group)
+    # The group, with its access to the admin, comes from members/migrations/0009.
+    coordinator.groups.add(Group.objects.get(name=COORDINATORS_GROUP))
     if coordinator in created_list:
         profile_update(
             actor=coordinator,

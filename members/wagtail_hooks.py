@@ -1,8 +1,15 @@
 """Coordinators manage organisations, and the platform's own texts on the roles
-(role descriptions and self-test statements, with history), in the Wagtail admin."""
+(role descriptions and self-test statements, with history), in the Wagtail admin.
+
+The coordinators' group carries `wagtailadmin.access_admin` and nothing else
+(members/migrations/0009): no page, document or image permissions, so Wagtail
+shows them no explorer, documents or images; the page chooser, which Wagtail
+opens to anyone in the admin, is emptied for them below.
+"""
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -90,3 +97,10 @@ class RoleTextsGroup(SnippetViewSetGroup):
 
 
 register_snippet(RoleTextsGroup)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def page_chooser_for_page_editors_only(pages, request):
+    """The chooser (and its search) shows draft titles: nothing for people who
+    edit no page, such as a coordinator by group."""
+    return pages if permissions.can_choose_pages(request.user) else pages.none()

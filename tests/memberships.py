@@ -45,10 +45,10 @@ def coordinator(db):
 
 @pytest.fixture
 def network_coordinator(db):
-    """A coordinator by group membership only (not a superuser)."""
+    """A coordinator by group membership only (not a superuser); the group and its
+    admin access come from the migrations."""
     user = UserFactory()
-    group, _ = Group.objects.get_or_create(name=COORDINATORS_GROUP)
-    user.groups.add(group)
+    user.groups.add(Group.objects.get(name=COORDINATORS_GROUP))
     return user
 
 

@@ -282,11 +282,9 @@ def _admin_edit(client, model, pk, data):
 
 
 def test_a_coordinator_edits_a_statement_with_history(coordinator, network_coordinator):
-    from django.contrib.auth.models import Permission
-
-    # A coordinator by group reaches the admin like any editor (access_admin) and may
-    # then edit these texts; the superuser coordinator may anyway.
-    network_coordinator.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    # The coordinator by group has no permission of their own: the group brings
+    # them into the admin (members/migrations/0009); the superuser may anyway.
+    assert not network_coordinator.user_permissions.exists()
     statement = SelfTestStatement.objects.get(key="b1")
     for who, text in (
         (coordinator, "Ik houd de online plek van een groep netjes bij."),
@@ -299,10 +297,46 @@ def test_a_coordinator_edits_a_statement_with_history(coordinator, network_coord
         statement.refresh_from_db()
         assert (statement.text, statement.key, statement.role) == (text, "b1", "bouwer")
     assert statement.revisions.count() == 2
+    assert statement.revisions.latest("created_at").user == network_coordinator
     history = client_for(coordinator).get(
         reverse("wagtailsnippets_members_selfteststatement:history", args=[statement.pk])
     )
     assert history.status_code == 200
+
+
+def test_a_coordinator_by_group_finds_the_texts_in_the_admin(network_coordinator, make_user):
+    client = client_for(network_coordinator)
+    with translation.override("nl"):
+        dashboard = client.get(reverse("wagtailadmin_home"))
+    assert dashboard.status_code == 200
+    # Wagtail renders its menu from the sidebar's props (JSON, in the page).
+    menu = soup(dashboard).select_one("#wagtail-sidebar-props").string
+    assert "Rollen en zelftest" in menu
+    # Only what the group may use: no pages, documents, images or users.
+    for unusable in ("Pagina's", "Documenten", "Afbeeldingen", "Gebruikers"):
+        assert unusable not in menu
+    description = RoleDescription.objects.get(role="verbinder")
+    text = "De verbinder brengt mensen en organisaties samen."
+    _url, response = _admin_edit(
+        client,
+        "roledescription",
+        description.pk,
+        {"description": text, "description_en": description.description_en},
+    )
+    assert response.status_code == 302
+    description.refresh_from_db()
+    assert description.description == text
+    assert description.revisions.get().user == network_coordinator
+    # A plain member is refused at the admin's door (its login page answers 403)
+    # and changes nothing.
+    member = client_for(make_user(name="Mia Lid"))
+    assert member.get(reverse("wagtailadmin_home"), follow=True).status_code == 403
+    _url, response = _admin_edit(
+        member, "roledescription", description.pk, {"description": "Iets anders."}
+    )
+    assert response["Location"].startswith(reverse("wagtailadmin_login"))
+    description.refresh_from_db()
+    assert description.description == text
 
 
 def test_only_coordinators_edit_the_texts_and_nobody_adds_or_deletes_one(coordinator, make_user):

@@ -27,7 +27,8 @@ HELPERS = Path(view_helpers.__file__).resolve()
 SHAPES = {
     "coordinator defined by its group": (
         r"COORDINATORS_GROUP|groups__name",
-        # The demo creates the group the policy names (it does not decide anything).
+        # The demo adds its coordinator to the group the policy names (a migration
+        # creates it); it does not decide anything.
         {"members/demo.py"},
     ),
     "superuser treated as a role": (r"is_superuser\b(?!\s*=)", set()),

@@ -50,7 +50,13 @@ from communities.services.moderators import moderator_appoint
 from cop_platform.asgi import application
 from cop_platform.routing import websocket_urlpatterns
 from cop_platform.wording import EDITORS_GROUP
-from members.models import Managership, Organisation, OrganisationKind, Province
+from members.models import (
+    Managership,
+    Organisation,
+    OrganisationKind,
+    Province,
+    SelfTestStatement,
+)
 from members.services import profile_update
 from members.services.agreements import agreement_record
 from members.services.managers import manager_appoint
@@ -301,12 +307,18 @@ POST_DATA = {"community:moderatoren/": {"action": "appoint"}}
 ADMIN_PREFIX = "admin/"
 NOT_EDITORS = tuple(role for role in ROLES if role != "editor")
 EDITOR_ONLY = {**dict.fromkeys(NOT_EDITORS, "deny"), "anonymous": "login", "editor": "allow"}
+# The coordinators' group has access_admin and no page, document or image
+# permission (members/migrations/0009): they get in, and what Wagtail opens to
+# anyone in the admin shows them nothing of the editors' (the choosers are empty,
+# the admin API lists no page, the site history only their own texts' entries).
+# The revisions index only redirects to the page history, which refuses them.
+EDITORS_AND_COORDINATOR = {**EDITOR_ONLY, "coordinator": "allow"}
 # Community A is no form page: its "submissions" are a 404 for the editor too.
 ADMIN_AREAS: dict[str, dict[str, dict]] = {
-    "admin home": get(EDITOR_ONLY),
+    "admin home": get(EDITORS_AND_COORDINATOR),
     "admin login redirect": get({**every("deny"), "anonymous": "login"}),
     "page edit": get(EDITOR_ONLY),
-    "revisions index": get(EDITOR_ONLY),
+    "revisions index": get(EDITORS_AND_COORDINATOR),
     "revision view": get(EDITOR_ONLY),
     "revisions compare": get(EDITOR_ONLY),
     # The editor's empty POST would be a bad form (Wagtail answers it with a 500):
@@ -317,16 +329,19 @@ ADMIN_AREAS: dict[str, dict[str, dict]] = {
     "page copy": get_post(EDITOR_ONLY, {**EDITOR_ONLY, "editor": "skip"}),
     "form pages": get(EDITOR_ONLY),
     "form submissions": get_post({**EDITOR_ONLY, "editor": "deny"}),
-    "page chooser": get(EDITOR_ONLY),
-    "page chooser search": get(EDITOR_ONLY),
-    "document chooser": get(EDITOR_ONLY),
-    "image chooser": get(EDITOR_ONLY),
-    "admin API pages": get(EDITOR_ONLY),
+    "page chooser": get(EDITORS_AND_COORDINATOR),
+    "page chooser search": get(EDITORS_AND_COORDINATOR),
+    "document chooser": get(EDITORS_AND_COORDINATOR),
+    "image chooser": get(EDITORS_AND_COORDINATOR),
+    "admin API pages": get(EDITORS_AND_COORDINATOR),
     "admin API page detail": get(EDITOR_ONLY),
-    "admin API documents": get(EDITOR_ONLY),
+    "admin API documents": get(EDITORS_AND_COORDINATOR),
     # Editors edit pages; they do not manage accounts.
     "users": get({**EDITOR_ONLY, "editor": "deny"}),
-    "site history report": get(EDITOR_ONLY),
+    "site history report": get(EDITORS_AND_COORDINATOR),
+    # The platform's role texts are the coordinators' alone (RoleTextPolicy).
+    "role texts": get({**EDITORS_AND_COORDINATOR, "editor": "deny"}),
+    "role text edit": get({**EDITORS_AND_COORDINATOR, "editor": "deny"}),
 }
 
 
@@ -557,6 +572,11 @@ def _admin_urls(w) -> dict[str, str]:
         "admin API documents": reverse("wagtailadmin_api:documents:listing"),
         "users": reverse("wagtailusers_users:index"),
         "site history report": reverse("wagtailadmin_reports:site_history"),
+        "role texts": reverse("wagtailsnippets_members_selfteststatement:list"),
+        "role text edit": reverse(
+            "wagtailsnippets_members_selfteststatement:edit",
+            args=[SelfTestStatement.objects.get(key="b1").pk],
+        ),
     }
 
 
@@ -663,7 +683,7 @@ def _build_world() -> dict:
     users["other_manager"] = other_manager = _person("Zef Manager", other_org)
     manager_appoint(actor=root, user=other_manager, organisation=other_org)
     users["coordinator"] = coordinator = _person("Cor Coordinator")
-    coordinator.groups.add(Group.objects.get_or_create(name=COORDINATORS_GROUP)[0])
+    coordinator.groups.add(Group.objects.get(name=COORDINATORS_GROUP))
     users["editor"] = editor = _person("Eddie Editor", is_staff=True)
     editor.groups.add(Group.objects.get(name=EDITORS_GROUP))
 
