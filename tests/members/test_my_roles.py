@@ -98,7 +98,7 @@ def test_the_roles_page_does_not_grow_in_queries(
     client = client_for(wim)
     assign(wim, community, "bouwer", organisation=organisation)
     client.get(reverse("members:my_roles"))  # warm the session and the site
-    with django_assert_num_queries(10) as one_role:
+    with django_assert_num_queries(6) as one_role:
         client.get(reverse("members:my_roles"))
     member_of(wim, other_community, organisation)
     for place in (community, other_community):

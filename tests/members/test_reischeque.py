@@ -170,7 +170,7 @@ def test_the_reischeque_page_does_not_grow_in_queries(
     client = client_for(manager)
     url = reverse("members:reischeque", args=[agreement.pk])
     client.get(url)
-    with django_assert_num_queries(10) as before:
+    with django_assert_num_queries(6) as before:
         client.get(url)
     for _ in range(5):
         selftest_share(actor=wim, result=selftest_submit(actor=wim, answers=VERBINDER_FIT))

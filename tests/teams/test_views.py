@@ -140,7 +140,7 @@ def _grow(coordinator, community, organisation, person, koffer_round, how_many):
 
 @pytest.mark.parametrize(
     ("route", "queries"),
-    [("teams:team", 14), ("teams:workshop", 14), ("teams:koffer", 11), ("teams:koffer_round", 18)],
+    [("teams:team", 10), ("teams:workshop", 10), ("teams:koffer", 7), ("teams:koffer_round", 14)],
 )
 def test_the_team_pages_run_a_fixed_number_of_queries(
     route,
