@@ -34,6 +34,7 @@ from communities.services.memberships import (
     membership_decline,
 )
 from communities.terms import Role
+from cop_platform.sanitize import one_line
 from members.models import Organisation, OrganisationKind, Province
 from members.services import profile_update
 from members.services.agreements import agreement_record
@@ -471,6 +472,10 @@ def store_lifecycle(stored: Stored, *, coordinator, communities) -> None:
         for number, (reason, count) in enumerate(reasons[2:]):
             community = CommunityPage.objects.get(pk=renamed[number % len(renamed)].pk)
             title, title_count = titles[1 + number]
+            if one_line(title) == community.title:
+                # store_community_texts may have given it this very chunk already;
+                # a rename to its own name is refused, so the chunk gets a suffix.
+                title = f"{title[:250]} (2)"
             community_rename(actor=coordinator, community=community, title=title, reason=reason)
             stored.add("lifecycle reason", count)
             stored.add("lifecycle new name", title_count)

@@ -33,7 +33,9 @@ SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
-TIMEOUT = 5
+# How long to wait for an event before calling it lost: generous, so a loaded
+# machine (CI beside other work) does not read a slow delivery as a missing one.
+TIMEOUT = 15
 
 
 def _headers(client: Client | None) -> list:
