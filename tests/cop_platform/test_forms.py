@@ -159,6 +159,19 @@ def summary_items(page) -> list[str]:
     return [" ".join(li.get_text().split()) for li in page.select(".error-summary li")]
 
 
+def test_a_question_label_gets_no_colon_in_the_summary():
+    """ "Wat kun je brengen?: Dit veld is verplicht." reads wrong: a label that is a
+    question is followed by the error directly."""
+
+    class QuestionForm(forms.Form):
+        breng = forms.CharField(label="Wat kun je brengen?")
+
+    with translation.override("nl"):
+        page = BeautifulSoup(str(QuestionForm(data={})), "html.parser")
+        required = str(forms.Field.default_error_messages["required"])
+    assert summary_items(page) == [f"Wat kun je brengen? {required}"]
+
+
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_field_errors_are_listed_and_linked_in_the_summary(language):
     with translation.override(language):
