@@ -103,7 +103,10 @@ class Hub:
 
     def _stop(self) -> None:
         """Cancel the hub's own tasks (the layer drops the channel when its receive
-        is cancelled) and unregister it: the next socket starts a new hub."""
+        is cancelled) and unregister it, so that a loop that ends with its last
+        socket takes nothing along: the next socket starts a new hub. (One that
+        was already waiting to join restarts this one; the two then work side by
+        side, each for its own sockets, until those leave.)"""
         for task in list(self._tasks):
             if task is not asyncio.current_task():
                 task.cancel()
