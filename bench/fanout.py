@@ -468,9 +468,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8181)
     parser.add_argument(
         "--ws",
-        default="websockets",
-        help="uvicorn's websocket implementation (--ws): websockets (docs/deploy.md), "
-        "websockets-sansio or wsproto",
+        default="websockets-sansio",
+        help="uvicorn's websocket implementation (--ws): websockets-sansio (docs/deploy.md), "
+        "websockets or wsproto (if installed)",
     )
     parser.add_argument("--json", type=Path, help="also write the raw rows here")
     args = parser.parse_args()
