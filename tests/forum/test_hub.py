@@ -236,3 +236,52 @@ async def test_every_event_loop_has_its_own_hub(run, thread, outsider, other_mem
     assert all(hub is not earlier for earlier in _hubs_seen)
     _hubs_seen.append(hub)
     await communicator.disconnect()
+
+
+async def test_a_thread_read_longer_than_the_layers_group_expiry_still_gets_its_posts(
+    thread, outsider, other_member, monkeypatch
+):
+    """RedisChannelLayer and the in-memory layer drop a group member `group_expiry`
+    seconds after it joined (a day by default), listening or not; the hub, joined
+    for as long as anyone here reads the thread, renews its membership."""
+    monkeypatch.setattr(get_channel_layer(), "group_expiry", 2, raising=False)
+    communicator, connected, _code, _ = await _open(f"/ws/forum/thread/{thread.pk}/", outsider)
+    assert connected
+
+    await asyncio.sleep(3.5)  # past the expiry of the first membership
+    post = await sync_to_async(post_create)(actor=other_member, thread=thread, body="Nog hier")
+
+    assert (await communicator.receive_json_from(timeout=TIMEOUT))["post_id"] == post.pk
+    await communicator.disconnect()
+
+
+async def test_when_the_layer_fails_the_pages_are_closed_to_reconnect(
+    thread, outsider, other_member, monkeypatch
+):
+    """Receiving from the layer fails (Redis gone, with RedisChannelLayer): rather
+    than staying open without updates, the pages are closed with 1011, so that
+    they reconnect and ask for what they missed; a reconnect is served again."""
+    layer = get_channel_layer()
+    receive, failing = layer.receive, {"now": False}
+
+    async def receive_or_fail(channel):
+        message = await receive(channel)
+        if failing["now"]:
+            raise ConnectionError("channel layer gone")
+        return message
+
+    monkeypatch.setattr(layer, "receive", receive_or_fail)
+    path = f"/ws/forum/thread/{thread.pk}/"
+    communicator, connected, _code, _ = await _open(path, outsider)
+    assert connected
+
+    failing["now"] = True
+    await sync_to_async(post_create)(actor=other_member, thread=thread, body="Kwijt")
+    assert await _closed_with(communicator) == 1011
+
+    failing["now"] = False
+    again, connected, _code, _ = await _open(path, outsider)
+    assert connected
+    post = await sync_to_async(post_create)(actor=other_member, thread=thread, body="Terug")
+    assert (await again.receive_json_from(timeout=TIMEOUT))["post_id"] == post.pk
+    await again.disconnect()
