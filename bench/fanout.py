@@ -178,11 +178,11 @@ def wait_until_up(url: str, seconds: float = 90) -> None:
     wait(url, seconds)
 
 
-def start_uvicorn(port: int, cpus: str, layer: str) -> subprocess.Popen:
+def start_uvicorn(port: int, cpus: str, layer: str, ws: str) -> subprocess.Popen:
     env = {**os.environ, "BENCH_CHANNEL_LAYER": layer}
     process = subprocess.Popen(
         ["taskset", "-c", cpus, sys.executable, "-m", "uvicorn", "cop_platform.asgi:application"]
-        + ["--host", "127.0.0.1", "--port", str(port), "--ws", "websockets"]
+        + ["--host", "127.0.0.1", "--port", str(port), "--ws", ws]
         + ["--ws-per-message-deflate", "false", "--no-access-log", "--log-level", "warning"],
         cwd=REPO,
         env=env,
@@ -344,7 +344,7 @@ SETUPS = {
 }
 
 
-def run_setup(setup, sizes, rates, seconds, prepared, payloads, port) -> list[dict]:
+def run_setup(setup, sizes, rates, seconds, prepared, payloads, port, ws) -> list[dict]:
     """Every size and rate of one setup; servers started once per setup."""
     processes = []
     if setup == "raw":
@@ -353,13 +353,13 @@ def run_setup(setup, sizes, rates, seconds, prepared, payloads, port) -> list[di
         post_url = f"http://127.0.0.1:{port}/post"
         origin = f"http://127.0.0.1:{port}"
     else:
-        processes.append(start_uvicorn(port, "0", setup))
+        processes.append(start_uvicorn(port, "0", setup, ws))
         poster_port = port
         if setup != "memory":
             poster_port = port + 1
             # Core 0 too: on the clients' core its post_create work (about a
             # core's worth at 10 posts/s here) would starve the clients.
-            processes.append(start_uvicorn(poster_port, "0", setup))
+            processes.append(start_uvicorn(poster_port, "0", setup, ws))
         socket_url = f"ws://127.0.0.1:{port}/ws/forum/thread/{prepared['thread_id']}/"
         post_url = f"http://127.0.0.1:{poster_port}/bench/post/{prepared['thread_id']}"
         origin = f"http://127.0.0.1:{port}"
@@ -369,7 +369,8 @@ def run_setup(setup, sizes, rates, seconds, prepared, payloads, port) -> list[di
             clients = start_clients(socket_url, size, prepared["cookie"], origin)
             try:
                 for rate in rates:
-                    result = measure(clients, [processes[0].pid], rate, seconds, post_url)
+                    pids = [process.pid for process in processes]
+                    result = measure(clients, pids, rate, seconds, post_url)
                     rows.append(
                         {
                             "setup": setup,
@@ -390,13 +391,13 @@ def run_setup(setup, sizes, rates, seconds, prepared, payloads, port) -> list[di
     return rows
 
 
-def idle(setup: str, count: int, seconds: float, prepared, payloads, port) -> dict:
+def idle(setup: str, count: int, seconds: float, prepared, payloads, port, ws) -> dict:
     """Server CPU share while `count` sockets stay open and silent."""
     if setup == "raw":
         server = start_raw(port, payloads)
         url, origin = f"ws://127.0.0.1:{port}/ws", f"http://127.0.0.1:{port}"
     else:
-        server = start_uvicorn(port, "0", setup)
+        server = start_uvicorn(port, "0", setup, ws)
         url = f"ws://127.0.0.1:{port}/ws/forum/thread/{prepared['thread_id']}/"
         origin = f"http://127.0.0.1:{port}"
     try:
@@ -426,22 +427,24 @@ def print_tables(rows: list[dict], idles: list[dict], args) -> None:
         f"same sockets); stragglers waited for up to {GRACE:g} s. Latency = arrival at "
         "the client - commit of the post's transaction (same clock). `x raw` = p99 "
         "against the raw broadcast's p99 at the same size and rate. CPU = share of one "
-        "core over the run (server: the worker holding the sockets).\n"
+        "core over the run (server: the worker holding the sockets; poster: the second "
+        f"process, which makes the posts, on the same core). uvicorn `--ws {args.ws}`.\n"
     )
     print(
         "| setup | clients | posts/s | delivered | p50 ms | p95 ms | p99 ms | max ms "
-        "| p99 x raw | server CPU | client CPU |"
+        "| p99 x raw | server CPU | poster CPU | client CPU |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         raw = ceiling.get((r["clients"], r["rate"]))
         against = f"{r['p99'] / raw['p99']:.1f}" if raw and r["setup"] != "raw" else "–"
         share = r["delivered"] / r["expected"] if r["expected"] else 0
+        poster = f"{r['server_cpu'][1]:.0%}" if len(r["server_cpu"]) > 1 else "–"
         print(
             f"| {SETUPS[r['setup']]} | {r['connected']} | {r['rate']:g} "
             f"| {share:.1%} ({r['delivered']:,}/{r['expected']:,}) | {fmt(r['p50'])} "
             f"| {fmt(r['p95'])} | {fmt(r['p99'])} | {fmt(r['max'])} | {against} "
-            f"| {r['server_cpu'][0]:.0%} | {r['client_cpu']:.0%} |"
+            f"| {r['server_cpu'][0]:.0%} | {poster} | {r['client_cpu']:.0%} |"
         )
     if idles:
         print("\nIdle sockets: server CPU while they stay open and silent.\n")
@@ -463,6 +466,12 @@ def main() -> None:
     parser.add_argument("--idle-seconds", type=float, default=60)
     parser.add_argument("--idle-setups", default="pubsub")
     parser.add_argument("--port", type=int, default=8181)
+    parser.add_argument(
+        "--ws",
+        default="websockets-sansio",
+        help="uvicorn's websocket implementation (--ws): websockets-sansio (docs/deploy.md), "
+        "websockets or wsproto (if installed)",
+    )
     parser.add_argument("--json", type=Path, help="also write the raw rows here")
     args = parser.parse_args()
 
@@ -477,11 +486,15 @@ def main() -> None:
         for entry in [s for s in args.setups.split(",") if s]:
             setup, _, only = entry.partition(":")  # "redis:200/1000": those sizes only
             chosen = [int(size) for size in only.split("/")] if only else sizes
-            rows += run_setup(setup, chosen, rates, args.seconds, prepared, payloads, args.port)
+            rows += run_setup(
+                setup, chosen, rates, args.seconds, prepared, payloads, args.port, args.ws
+            )
         if args.idle:
             for setup in args.idle_setups.split(","):
                 idles.append(
-                    idle(setup, args.idle, args.idle_seconds, prepared, payloads, args.port)
+                    idle(
+                        setup, args.idle, args.idle_seconds, prepared, payloads, args.port, args.ws
+                    )
                 )
     if args.json:
         args.json.write_text(json.dumps({"rows": rows, "idle": idles}))

@@ -75,7 +75,7 @@ def versions(database_url: str) -> str:
         ("Django", django.get_version()),
         ("Wagtail", wagtail.__version__),
         ("Channels", channels.__version__),
-        ("uvicorn (server, `--ws websockets`)", uvicorn.__version__),
+        ("uvicorn (server, `--ws websockets-sansio`)", uvicorn.__version__),
         ("channels-redis", channels_redis.__version__),
         ("redis-py", redis_py.__version__),
         ("websockets (raw ceiling, clients)", websockets.__version__),

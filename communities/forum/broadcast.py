@@ -19,6 +19,13 @@ def user_group(user_id: int) -> str:
     return f"forum.user.{user_id}"
 
 
+def send_to_group(channel_layer, group: str, event: dict) -> None:
+    """Send `event` to `group` now. The event names its group: a worker's hub
+    (hub.py) listens to all its groups through one channel, and a channel layer
+    does not say which group a message came through."""
+    async_to_sync(channel_layer.group_send)(group, {**event, "group": group})
+
+
 def broadcast_on_commit(groups, event: dict) -> None:
     """Send `event` to every group in `groups` once the transaction commits."""
     groups = list(groups)
@@ -28,7 +35,7 @@ def broadcast_on_commit(groups, event: dict) -> None:
 
     def send():
         for group in groups:
-            async_to_sync(channel_layer.group_send)(group, event)
+            send_to_group(channel_layer, group, event)
 
     transaction.on_commit(send)
 

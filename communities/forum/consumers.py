@@ -2,25 +2,28 @@
 fragments come ready-made from the services (after commit), and every decision
 is asked of communities.permissions.
 
-Access is checked on connect, again before relaying an event (at most every
-ACCESS_CACHE_SECONDS) and before answering every client message; a logout
-closes the sockets of that session at once, and an account that is deactivated,
-erased or deleted, or whose password changes, has all its sockets closed at once
-(see signals.py). Those announcements carry what can change access to a forum
-(reading it needs only a valid login), so relaying an event asks the database
-nothing; only once per ACCESS_CACHE_SECONDS does a socket go back to the session
-store, as a safety net for what nothing announces (a session that expires or is
-deleted from the store). With 1,000 sockets on a thread a post costs no queries
-per socket. Only this
-site's own pages get this far: the ASGI stack's SameOriginValidator
-(cop_platform/websocket_security.py) refuses other origins.
+Events reach the sockets through the worker's hub (hub.py): it receives each
+event once and hands the page's ready payload text to `relay` of every local
+socket, which re-checks access (at most every ACCESS_CACHE_SECONDS) and sends.
+Access is also checked on connect and before answering every client message; a
+logout closes the sockets of that session at once, and an account that is
+deactivated, erased or deleted, or whose password changes, has all its sockets
+closed at once (see signals.py; these announcements come on the consumer's own
+channel, through the user's group). Those announcements carry what can change
+access to a forum (reading it needs only a valid login), so relaying an event
+asks the database nothing; only once per ACCESS_CACHE_SECONDS does a socket go
+back to the session store, as a safety net for what nothing announces (a session
+that expires or is deleted from the store). With 1,000 sockets on a thread a
+post costs no queries per socket. Only this site's own pages get this far: the
+ASGI stack's SameOriginValidator (cop_platform/websocket_security.py) refuses
+other origins.
 """
 
+import asyncio
 import secrets
 import time
 from importlib import import_module
 
-from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -35,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from communities import permissions
 from communities.forum import rendering, selectors
 from communities.forum.broadcast import community_group, thread_group, user_group
+from communities.forum.hub import hub_for
 from communities.forum.models import Thread
 from communities.models import CommunityPage
 
@@ -88,41 +92,81 @@ def recheck_offset() -> float:
 
 
 class _ForumConsumer(AsyncJsonWebsocketConsumer):
-    """Shared behaviour: access checks, message size limit, ping."""
+    """Shared behaviour: access checks, message size limit, ping, relaying."""
 
-    groups_to_join: list[str]
+    # What a page gets of each event the hub relays: the event's type → the
+    # message's type and the event's fields it carries, in this order.
+    relayed = {
+        # A lifecycle operation or a moderator moved this content: the page is
+        # told where it went (the old URL redirects there too).
+        "forum.content_moved": ("content_moved", ("community_id", "url")),
+        # The community was dissolved: the page is now a read-only archive.
+        "forum.community_archived": ("community_archived", ("url",)),
+    }
+
+    @classmethod
+    def payload(cls, event: dict) -> dict:
+        """The message this kind of page gets for `event` (the same for every
+        socket: the hub builds and encodes it once)."""
+        kind, fields = cls.relayed[event["type"]]
+        return {"type": kind, **{name: event[name] for name in fields}}
+
+    async def __call__(self, scope, receive, send):
+        self._hub = None
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # However the socket ends (disconnect, close, an error in a handler),
+            # the hub stops sending to it and leaves groups nobody here reads.
+            await self._leave_hub()
 
     async def connect(self):
         self._checked_at = 0.0
+        self._listening = True
+        # Held while relaying: a socket gets events in order, also while one waits
+        # for its access re-check or a slow client; and none before accept().
+        self._relaying = asyncio.Lock()
         # Logged in with a live session, and allowed by the policy (`_check`).
         if not await self._allowed(force=True):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self._checked_at -= recheck_offset()
-        self.groups_to_join = [*self.topic_groups(), user_group(self.scope["user"].pk)]
-        for group in self.groups_to_join:
-            await self.channel_layer.group_add(group, self.channel_name)
-        await self.accept()
-
-    async def dispatch(self, message):
-        """Channels' own dispatch first runs close_old_connections() through
-        sync_to_async for every message. That is a hop to the process's one
-        synchronous thread, per socket per event: with 1,000 sockets on a thread a
-        post queues 1,000 hops behind each other, and delivery lagged by seconds
-        (bench/report.md). Events from the channel layer ("forum.*") reach handlers
-        that relay a ready-made payload and use the database only through
-        database_sync_to_async, which closes old connections itself before and
-        after; so they skip it. Everything else goes through Channels' dispatch."""
-        if message["type"].startswith("forum."):
-            handler = getattr(self, get_handler_name(message), None)
-            if handler is not None:
-                await handler(message)
-                return
-        await super().dispatch(message)
+        async with self._relaying:
+            self._hub = hub_for(self.channel_layer)
+            for group in self.topic_groups():
+                await self._hub.join(group, self)
+            await self.channel_layer.group_add(self._user_group(), self.channel_name)
+            await self.accept()
 
     async def disconnect(self, code):
-        for group in getattr(self, "groups_to_join", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        if self._hub is not None:  # accepted (or about to be)
+            await self.channel_layer.group_discard(self._user_group(), self.channel_name)
+
+    async def close(self, code=None, reason=None):
+        self._listening = False  # relays still waiting for their turn send nothing
+        await super().close(code=code, reason=reason)
+        await self._leave_hub()
+
+    async def _leave_hub(self):
+        self._listening = False
+        if self._hub is not None:
+            await self._hub.leave(self)
+
+    def _user_group(self) -> str:
+        return user_group(self.scope["user"].pk)
+
+    async def relay(self, text: str) -> None:
+        """Called by the hub with an event's payload, encoded. Usually this
+        completes without waiting; when the access re-check is due (a database
+        trip) the hub lets it finish in a task of its own, and the event is sent
+        once the check has passed."""
+        async with self._relaying:
+            if not self._listening:
+                return
+            if not await self._allowed():
+                await self.close(code=CLOSE_FORBIDDEN)
+                return
+            await self.send(text_data=text)
 
     def topic_groups(self) -> list[str]:
         raise NotImplementedError
@@ -145,12 +189,6 @@ class _ForumConsumer(AsyncJsonWebsocketConsumer):
             return False
         permissions.forget(self.scope["user"])
         return self.check_access()
-
-    async def _relay(self, event: dict, payload: dict) -> None:
-        if not await self._allowed():
-            await self.close(code=CLOSE_FORBIDDEN)
-            return
-        await self.send_json(payload)
 
     # --- client messages ----------------------------------------------------
 
@@ -187,19 +225,7 @@ class _ForumConsumer(AsyncJsonWebsocketConsumer):
     async def send_since(self, last_id):
         await self.send_json({"type": "error", "error": "unknown message"})
 
-    # --- events from the channel layer ---------------------------------------
-
-    async def forum_content_moved(self, event):
-        """A lifecycle operation or a moderator moved this content: tell the page
-        where it went (the old URL redirects there too)."""
-        await self._relay(
-            event,
-            {"type": "content_moved", "community_id": event["community_id"], "url": event["url"]},
-        )
-
-    async def forum_community_archived(self, event):
-        """The community was dissolved: the page is now a read-only archive."""
-        await self._relay(event, {"type": "community_archived", "url": event["url"]})
+    # --- announcements to the user's group (the consumer's own channel) -------
 
     async def forum_session_ended(self, event):
         session = self.scope.get("session")
@@ -210,6 +236,17 @@ class _ForumConsumer(AsyncJsonWebsocketConsumer):
 
 class ThreadConsumer(_ForumConsumer):
     """/ws/forum/thread/<id>/: new, edited and hidden posts of one thread."""
+
+    relayed = {
+        **_ForumConsumer.relayed,
+        "forum.post_created": ("post_created", ("post_id", "html")),
+        "forum.post_updated": ("post_updated", ("post_id", "html")),
+        # Its lock state (the thread list's row is for the community page).
+        "forum.thread_updated": (
+            "thread_updated",
+            ("thread_id", "community_id", "locked", "pinned"),
+        ),
+    }
 
     def topic_groups(self):
         return [thread_group(self.thread_id)]
@@ -223,30 +260,6 @@ class ThreadConsumer(_ForumConsumer):
     async def connect(self):
         self.thread_id = int(self.scope["url_route"]["kwargs"]["thread_id"])
         await super().connect()
-
-    async def forum_post_created(self, event):
-        await self._relay(
-            event,
-            {"type": "post_created", "post_id": event["post_id"], "html": event["html"]},
-        )
-
-    async def forum_post_updated(self, event):
-        await self._relay(
-            event,
-            {"type": "post_updated", "post_id": event["post_id"], "html": event["html"]},
-        )
-
-    async def forum_thread_updated(self, event):
-        await self._relay(
-            event,
-            {
-                "type": "thread_updated",
-                "thread_id": event["thread_id"],
-                "community_id": event["community_id"],
-                "locked": event["locked"],
-                "pinned": event["pinned"],
-            },
-        )
 
     async def send_since(self, last_id):
         """The same catch-up as the HTTP endpoint, over the socket."""
@@ -269,6 +282,14 @@ class ThreadConsumer(_ForumConsumer):
 class CommunityForumConsumer(_ForumConsumer):
     """/ws/forum/community/<id>/: new threads and activity in a community's forum."""
 
+    relayed = {
+        **_ForumConsumer.relayed,
+        "forum.thread_updated": (
+            "thread_updated",
+            ("thread_id", "community_id", "pinned", "locked", "html"),
+        ),
+    }
+
     def topic_groups(self):
         return [community_group(self.community_id)]
 
@@ -279,16 +300,3 @@ class CommunityForumConsumer(_ForumConsumer):
     async def connect(self):
         self.community_id = int(self.scope["url_route"]["kwargs"]["community_id"])
         await super().connect()
-
-    async def forum_thread_updated(self, event):
-        await self._relay(
-            event,
-            {
-                "type": "thread_updated",
-                "thread_id": event["thread_id"],
-                "community_id": event["community_id"],
-                "pinned": event["pinned"],
-                "locked": event["locked"],
-                "html": event["html"],
-            },
-        )

@@ -11,8 +11,9 @@ from django.test import override_settings
 
 from communities.forum.services import post_create
 from cop_platform.health import _check_channel_layer
-from tests.forum.conftest import member, outsider, thread  # noqa: F401  (fixtures)
+from tests.forum.conftest import member, other_member, outsider, thread  # noqa: F401  (fixtures)
 from tests.forum.test_consumers import TIMEOUT, _open
+from tests.forum.test_hub import _open_all, layer_calls  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -42,6 +43,30 @@ async def test_a_post_reaches_an_open_thread_page_once(pub_sub, thread, member, 
         assert await communicator.receive_nothing(timeout=0.5)
     finally:
         await communicator.disconnect()
+        await get_channel_layer().flush()
+
+
+async def test_several_pages_cost_the_worker_one_message(
+    pub_sub,
+    thread,  # noqa: F811
+    member,  # noqa: F811
+    outsider,  # noqa: F811
+    other_member,  # noqa: F811
+    layer_calls,  # noqa: F811
+):
+    """The worker's hub (communities/forum/hub.py) subscribes once and gets each
+    post once, however many of its sockets read the thread."""
+    sockets = await _open_all(f"/ws/forum/thread/{thread.pk}/", [member, outsider, outsider])
+    try:
+        post = await sync_to_async(post_create)(actor=other_member, thread=thread, body="Drie")
+        for communicator in sockets:
+            event = await communicator.receive_json_from(timeout=TIMEOUT)
+            assert event["type"] == "post_created" and event["post_id"] == post.pk
+            assert await communicator.receive_nothing(timeout=0.2)
+        assert layer_calls["received"] == ["forum.post_created"]
+    finally:
+        for communicator in sockets:
+            await communicator.disconnect()
         await get_channel_layer().flush()
 
 
