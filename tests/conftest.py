@@ -149,6 +149,21 @@ def _default_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """A new channel layer object for every test. channels-redis creates its
+    receive lock on first use, bound to that event loop; pytest-asyncio gives each
+    test its own loop, so a layer kept from an earlier test (Channels caches it per
+    process) failed with "Lock ... is bound to a different event loop". Every test
+    that opens a socket or sends to a group (forum, health check, security,
+    integration) needs it; for the others it costs nothing."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Seed the test database once: the site tree and the 15 founding communities

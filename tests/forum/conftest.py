@@ -10,19 +10,6 @@ import pytest
 from communities.forum.services import thread_create
 
 
-@pytest.fixture(autouse=True)
-def _fresh_channel_layer():
-    """A new channel layer object for every test. channels-redis creates its
-    receive lock on first use, bound to that event loop; pytest-asyncio gives each
-    test its own loop, so a layer kept from an earlier test (Channels caches it per
-    process) failed with "Lock ... is bound to a different event loop"."""
-    from channels.layers import channel_layers
-
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
-
-
 @pytest.fixture
 def member(make_user, join, community):
     user = make_user(name="Sanne de Vries")
