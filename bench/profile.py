@@ -37,7 +37,7 @@ LANDMARKS = (
     ("session load", "django/contrib/sessions/backends/", "load"),
     ("user load (`get_user`)", "django/contrib/auth/__init__.py", "get_user"),
     ("permission check (user bar: `has_perm`)", "django/contrib/auth/models.py", "has_perm"),
-    ("page cache lookup", "cop_platform/page_cache.py", "_generation"),
+    ("page cache lookup", "cop_platform/page_cache.py", "_generations"),
     ("CSP header", "csp/middleware.py", "process_response"),
 )
 REPO = str(Path(__file__).resolve().parent.parent) + "/"
