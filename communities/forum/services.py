@@ -364,8 +364,9 @@ def notifications_mark_read(*, actor) -> int:
     marked = Notification.objects.filter(user=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
-    # update() sends no post_save: the member's pages show the count of new notices.
-    invalidate_member_pages()
+    if marked:
+        # update() sends no post_save: the member's pages show the count of new notices.
+        invalidate_member_pages()
     return marked
 
 
