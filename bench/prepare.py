@@ -1,6 +1,6 @@
 """Fill the benchmark database: migrate, seed the site tree and communities, and
 generate scale-s data (bench/generate.py). Writes what the HTTP benchmark needs
-(URLs, a member's session cookie) as JSON to stdout.
+(URLs, a member's cookies) as JSON to stdout.
 
     DJANGO_SETTINGS_MODULE=bench.settings python bench/prepare.py --scale 1
 """
@@ -44,12 +44,17 @@ def main() -> None:
 
 
 def targets(member, community, thread) -> dict:
-    """A logged-in session of the member (the cookie) and the pages to measure."""
+    """A logged-in session of the member and the pages to measure. The cookies are a
+    browser's after logging in: the session and the CSRF cookie (without the
+    latter every page would set a new one, and a page that sets a cookie is not
+    kept in the members' page cache)."""
     from importlib import import_module
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.base import SessionBase
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils.crypto import get_random_string
 
     store: SessionBase = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(member.pk)
@@ -57,7 +62,8 @@ def targets(member, community, thread) -> dict:
     store[HASH_SESSION_KEY] = member.get_session_auth_hash()
     store.create()
     return {
-        "cookie": f"{settings.SESSION_COOKIE_NAME}={store.session_key}",
+        "cookie": f"{settings.SESSION_COOKIE_NAME}={store.session_key}; "
+        f"{settings.CSRF_COOKIE_NAME}={get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)}",
         "community": community.url,
         "thread": f"{community.url}forum/{thread.pk}/",
         "thread_id": thread.pk,

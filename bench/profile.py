@@ -5,8 +5,9 @@
 
 Needs the production environment of bench/throughput.py and a database that
 bench/prepare.py filled; without addresses it profiles the member's community
-page and thread page that bench/throughput.py measures. The
-requests go through Django's full middleware stack in this process (the test
+page and thread page that bench/throughput.py measures, rendered (each request
+carries a hard reload's `Cache-Control: no-cache`, so the members' page cache does
+not answer it). The requests go through Django's full middleware stack in this process (the test
 client, so no HTTP server or event loop is timed). A thread samples the request
 thread's stack every millisecond (standard library only: no profiler to install,
 and unlike cProfile the overhead does not inflate Python calls against waiting
@@ -37,7 +38,7 @@ LANDMARKS = (
     ("session load", "django/contrib/sessions/backends/", "load"),
     ("user load (`get_user`)", "django/contrib/auth/__init__.py", "get_user"),
     ("permission check (user bar: `has_perm`)", "django/contrib/auth/models.py", "has_perm"),
-    ("page cache lookup", "cop_platform/page_cache.py", "_generation"),
+    ("page cache lookup", "cop_platform/page_cache.py", "_generations"),
     ("CSP header", "csp/middleware.py", "process_response"),
 )
 REPO = str(Path(__file__).resolve().parent.parent) + "/"
@@ -88,10 +89,11 @@ def profile(url: str, cookie: str | None, requests: int) -> tuple[float, Sampler
     """Milliseconds per request (unprofiled), and the sampler of a profiled run."""
     from django.test import Client
 
-    client = Client(HTTP_HOST="127.0.0.1")
+    # A hard reload's header: a member's page is rendered every time instead of
+    # coming from their page cache (a visitor's still comes from the shared one).
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_CACHE_CONTROL="no-cache")
     if cookie:
-        name, value = cookie.split("=", 1)
-        client.cookies[name] = value
+        client.cookies.load(cookie)
     for _ in range(5):  # warm-up: imports, template loading, the pool's connections
         assert client.get(url).status_code == 200, url
     started = time.perf_counter()
@@ -142,7 +144,7 @@ def main() -> None:
     parser.add_argument(
         "urls", nargs="*", help="default: the member's community and thread page (generated data)"
     )
-    parser.add_argument("--cookie", help="the member's session cookie, name=value")
+    parser.add_argument("--cookie", help="the member's cookies, name=value; name=value")
     parser.add_argument("--requests", type=int, default=40)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")

@@ -22,6 +22,7 @@ from wagtail import hooks
 from communities import permissions
 from communities.models import CommunityPage, Moderatorship
 from communities.services.moderators import founding_moderator_appoint
+from cop_platform.page_cache import invalidate_public_pages
 
 
 def _communities_at_or_below(pages) -> list[CommunityPage]:
@@ -85,6 +86,8 @@ def require_a_moderator(request, page):
         # Wagtail's create view adds the new page as live before it asks this
         # hook; a refused community stays a draft.
         CommunityPage.objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
+        # update() sends no post_save: the remembered route and any cached copy go.
+        invalidate_public_pages()
         return _refuse(
             request,
             _(

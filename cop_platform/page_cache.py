@@ -1,4 +1,4 @@
-"""The full-page cache for visitors who are not logged in.
+"""The full-page cache: shared pages for visitors, private pages for members.
 
 Most readers of the platform are anonymous, and what they see depends only on the
 address: the language comes from the path (`/en/` prefix), the pages carry no
@@ -6,35 +6,63 @@ per-visitor token (no CSRF form, no cookie). So an anonymous GET is answered fro
 Django's cache (settings.CACHES["default"]: Redis in production, local memory in
 development) for up to PAGE_CACHE_SECONDS, keyed by scheme, host and path.
 
-Invalidation: every key carries a generation number kept in the same cache.
-`invalidate_public_pages()` increments it after the current transaction commits,
-so every cached page is out of use at once, in every worker, without scanning or
-flushing anything (the cache is shared with the rate limits and Channels' Redis
-data; wagtail-cache's clear_cache() would FLUSHDB the whole Redis database). The
-timeout bounds what no write announces, such as a moderator term that starts today.
+A logged-in member's GET is answered from the same cache, but only with a page
+rendered earlier for the same session: the key carries a hash of the session key
+and of the CSRF cookie (the page embeds a token derived from it), so nothing
+rendered for one person is ever served to another, nor to the same person after
+logging out (logout flushes the session: a new key). A hit reads the session (the
+cached_db engine: a Redis read) to see that someone is logged in and has no pending
+message; it loads no user and makes no query. Those responses carry
+`Cache-Control: private`, so no shared cache between us and the reader keeps them.
+A request with `Cache-Control: no-cache` (a browser's hard reload) is rendered
+fresh, and may then be stored.
 
-What invalidates (receivers connected in home/apps.py): a page published,
-unpublished, moved or deleted, and any save or delete of the models whose content
-public pages show (PUBLIC_MODELS). Services that change those rows without save()
-(bulk_update, QuerySet.update) call invalidate_public_pages() themselves, as the
-community lifecycle does for every operation; so must anything new that changes
-what a visitor sees.
+Invalidation: every key carries generation numbers kept in the same cache, read in
+one round trip. Incrementing one ends every page stored under it at once, in every
+worker, without scanning or flushing anything (the cache is shared with the rate
+limits and Channels' Redis data; wagtail-cache's clear_cache() would FLUSHDB the
+whole Redis database). Both are incremented after the current transaction commits
+(before that, a request could store the old state again). The timeout bounds what
+no write announces, such as a moderator term that starts today.
 
-`shared_page_data()` keeps, in the same generations, the parts of a page that are
-the same for every reader, so pages rendered for members skip those queries too.
+- The public pages' generation (`invalidate_public_pages()`), in every key, the
+  members' too: a page published, unpublished, moved or deleted, and any save or
+  delete of the models whose content public pages show (PUBLIC_MODELS).
+- The members' generation (`invalidate_member_pages()`), in the members' keys only:
+  any save or delete of every model of our own apps (MEMBER_APPS) and of
+  MEMBER_MODELS_ELSEWHERE, and any change of their many-to-many relations. Coarse
+  on purpose: readers far outnumber writes, and it is never wrong. A password
+  change, deactivation or deletion saves or deletes the user row, so a member's
+  stored page never outlives their access. Not announced: a login's `last_login`.
 
-Only requests without a session or messages cookie are served from the cache or
-stored: a logged-in member, or a visitor with a pending message, always gets a
-freshly rendered page. A response is stored only if it is a plain 200 that sets
-no cookie, is not marked private/no-store, and embeds no CSRF token.
+Services that change those rows without save() or delete() (bulk_create,
+bulk_update, QuerySet.update) call the invalidation themselves, as the community
+lifecycle does for every operation; so must anything new that changes what a
+reader sees.
+
+`shared_page_data()` keeps, in the public pages' generation, the parts of a page
+that are the same for every reader, so pages rendered for members skip those
+queries too.
+
+Never served from the cache nor stored: other methods than GET, UNCACHED_PREFIXES,
+addresses with other query parameters than CACHEABLE_QUERY_PARAMETERS, a request
+with a pending message (the `messages` cookie, or `_messages` in the session), and
+a visitor with a session but no login. A response is stored only if it is a plain
+200 that sets no cookie (nor changes the session) and is not marked no-store or
+no-cache; a visitor's also only if it is not private and embeds no CSRF token.
 """
 
+import hashlib
+
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
 GENERATION_KEY = "page-cache:generation"
+MEMBERS_GENERATION_KEY = "page-cache:members-generation"
 # Only these query parameters may vary a cached page (pagination); an address with
 # any other query (a search) is rendered each time, so arbitrary queries cannot
 # fill the cache.
@@ -56,6 +84,12 @@ PUBLIC_MODELS = (
     # Wagtail's privacy settings: a page made private must stop being served.
     "wagtailcore.PageViewRestriction",
 )
+# Our own apps (app labels): a save or delete of any of their models ends the
+# members' pages.
+MEMBER_APPS = ("home", "communities", "forum", "members", "todo_lists", "teams")
+# Other models whose rows members see: their e-mail addresses (account pages,
+# verification state).
+MEMBER_MODELS_ELSEWHERE = ("account.EmailAddress",)
 
 
 def page_cache_seconds() -> int:
@@ -63,36 +97,58 @@ def page_cache_seconds() -> int:
     return getattr(settings, "PAGE_CACHE_SECONDS", 0)
 
 
-def _generation() -> int:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # First use, or evicted: start a generation that no stored page has.
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY, 1)
-    return generation
+def _generations() -> tuple[int, int]:
+    """The public pages' and the members' generation, in one cache round trip."""
+    found = cache.get_many([GENERATION_KEY, MEMBERS_GENERATION_KEY])
+    generations = []
+    for key in (GENERATION_KEY, MEMBERS_GENERATION_KEY):
+        generation = found.get(key)
+        if generation is None:
+            # First use, or evicted: start a generation that no stored page has.
+            cache.add(key, 1, timeout=None)
+            generation = cache.get(key, 1)
+        generations.append(generation)
+    return generations[0], generations[1]
 
 
-def _bump_generation() -> None:
+def _bump(key: str) -> None:
     try:
-        cache.incr(GENERATION_KEY)
+        cache.incr(key)
     except ValueError:  # not there (yet, or evicted)
-        cache.add(GENERATION_KEY, 2, timeout=None)
+        cache.add(key, 2, timeout=None)
+
+
+def _bump_public() -> None:
+    _bump(GENERATION_KEY)
+
+
+def _bump_members() -> None:
+    _bump(MEMBERS_GENERATION_KEY)
 
 
 def invalidate_public_pages() -> None:
-    """Make every anonymous visitor get freshly rendered pages, once the current
-    transaction commits (before that, a request could store the old state again)."""
-    transaction.on_commit(_bump_generation)
+    """Make every reader, visitor or member, get freshly rendered pages once the
+    current transaction commits (the public generation is in every key)."""
+    transaction.on_commit(_bump_public)
+
+
+def invalidate_member_pages() -> None:
+    """Make every logged-in member get freshly rendered pages once the current
+    transaction commits; visitors' pages stay."""
+    transaction.on_commit(_bump_members)
+
+
+def _public_generation(request) -> int:
+    """Read once per request (one round trip for every key a request uses)."""
+    generation = getattr(request, "_page_cache_generation", None)
+    if generation is None:
+        generation = request._page_cache_generation = _generations()[0]
+    return generation
 
 
 def shared_key(request, name: str) -> str:
-    """A cache key that ends with the current generation of the public pages. The
-    generation is read once per request (one Redis round trip for every key a
-    request uses)."""
-    generation = getattr(request, "_page_cache_generation", None)
-    if generation is None:
-        generation = request._page_cache_generation = _generation()
-    return f"page-cache:{generation}:{name}"
+    """A cache key that ends with the current generation of the public pages."""
+    return f"page-cache:{_public_generation(request)}:{name}"
 
 
 def shared_page_data(request, name: str, build):
@@ -123,32 +179,62 @@ def shared_page_data(request, name: str, build):
 def _is_cacheable_request(request) -> bool:
     if request.method != "GET" or page_cache_seconds() <= 0:
         return False
-    if request.path.startswith(UNCACHED_PREFIXES):
-        return False
-    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+    # An empty cookie is one the browser was told to delete.
+    if request.path.startswith(UNCACHED_PREFIXES) or request.COOKIES.get("messages"):
         return False
     return set(request.GET) <= CACHEABLE_QUERY_PARAMETERS
 
 
-def _is_cacheable_response(response) -> bool:
-    if response.status_code != 200 or response.streaming or response.cookies:
+def _reader(request) -> str | None:
+    """Whose page this request may get: "public" for a visitor without a session,
+    a hash of the session key and CSRF cookie for a logged-in member, None for
+    neither (a visitor with a session, a pending message in the session)."""
+    if not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+        return "public"
+    session = request.session  # cached_db: a cache read, no query while it is there
+    if SESSION_KEY not in session or "_messages" in session:
+        return None
+    secret = f"{session.session_key}:{request.COOKIES.get(settings.CSRF_COOKIE_NAME, '')}"
+    return "member-" + hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _sets_cookies(request, response, *, member: bool) -> bool:
+    names = set(response.cookies)
+    csrf = settings.CSRF_COOKIE_NAME
+    if member and csrf in names and response.cookies[csrf].value == request.COOKIES.get(csrf):
+        # Django sends the CSRF cookie again with every page that uses it, to renew
+        # its expiry: the reader's own value (part of the key), so it may be stored.
+        names.discard(csrf)
+    return bool(names)
+
+
+def _is_cacheable_response(request, response, *, member: bool) -> bool:
+    if response.status_code != 200 or response.streaming:
+        return False
+    if _sets_cookies(request, response, member=member):
         return False
     cache_control = response.get("Cache-Control", "")
-    if any(word in cache_control for word in ("private", "no-cache", "no-store")):
+    if any(word in cache_control for word in ("no-cache", "no-store")):
         return False
-    return b"csrfmiddlewaretoken" not in response.content
+    if member:
+        # SessionMiddleware sets its cookie after this middleware has the response.
+        return not request.session.modified
+    return "private" not in cache_control and b"csrfmiddlewaretoken" not in response.content
 
 
-def _key(request, generation: int) -> str:
-    return (
-        f"page-cache:{generation}:{request.scheme}:{request.get_host()}:{request.get_full_path()}"
-    )
+def _key(request, reader: str, public: int, members: int) -> str:
+    # A visitor's key leaves the members' generation out: members' writes must not
+    # end the visitors' pages.
+    generations = str(public) if reader == "public" else f"{public}:{members}"
+    address = f"{request.scheme}:{request.get_host()}:{request.get_full_path()}"
+    return f"page-cache:{generations}:{reader}:{address}"
 
 
-class AnonymousPageCacheMiddleware:
+class PageCacheMiddleware:
     """Placed right after SessionMiddleware: a hit skips everything below it
-    (locale, CSRF, authentication, the view); the headers those added to the
-    stored response (Content-Language, CSP, X-Frame-Options) are stored with it."""
+    (locale, CSRF, authentication, messages, the view); the headers those added to
+    the stored response (Content-Language, Vary, CSP, X-Frame-Options) are stored
+    with it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -156,12 +242,23 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not _is_cacheable_request(request):
             return self.get_response(request)
-        key = _key(request, _generation())
-        response = cache.get(key)
-        if response is not None:
-            return response
+        reader = _reader(request)
+        if reader is None:
+            return self.get_response(request)
+        member = reader != "public"
+        public, members = _generations()
+        request._page_cache_generation = public  # for shared_page_data()
+        key = _key(request, reader, public, members)
+        hard_reload = member and "no-cache" in request.headers.get("Cache-Control", "")
+        if not hard_reload:
+            response = cache.get(key)
+            if response is not None:
+                return response
         response = self.get_response(request)
-        if _is_cacheable_response(response):
+        cacheable = _is_cacheable_response(request, response, member=member)
+        if member:
+            patch_cache_control(response, private=True)
+        if cacheable:
             cache.set(key, response, page_cache_seconds())
         return response
 
@@ -177,26 +274,47 @@ def _on_page_delete(sender, instance, **kwargs) -> None:
         invalidate_public_pages()
 
 
-def _on_public_row_change(sender, instance, update_fields=None, **kwargs) -> None:
-    # A login writes only last_login: nothing a visitor sees.
+def _on_row_change(sender, instance, update_fields=None, **kwargs) -> None:
+    # A login writes only last_login: nothing a reader sees.
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
-    invalidate_public_pages()
+    if sender._meta.label in PUBLIC_MODELS:
+        invalidate_public_pages()  # the members' pages with them
+    else:
+        invalidate_member_pages()
+
+
+def _on_relation_change(sender, action, **kwargs) -> None:
+    if action.startswith("post_"):
+        invalidate_member_pages()
+
+
+def watched_models() -> list:
+    """Every model whose saves and deletes end cached pages: PUBLIC_MODELS, all
+    models of MEMBER_APPS (with the tables of their many-to-many relations), and
+    MEMBER_MODELS_ELSEWHERE."""
+    from django.apps import apps
+
+    models = {apps.get_model(label) for label in PUBLIC_MODELS + MEMBER_MODELS_ELSEWHERE}
+    for label in MEMBER_APPS:
+        models.update(apps.get_app_config(label).get_models(include_auto_created=True))
+    return sorted(models, key=lambda model: model._meta.label)
 
 
 def connect_invalidation() -> None:
     """Called once from an AppConfig.ready(): the signals that end the cached pages."""
-    from django.apps import apps
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     page_published.connect(_on_page_change, dispatch_uid="page_cache_published")
     page_unpublished.connect(_on_page_change, dispatch_uid="page_cache_unpublished")
     post_page_move.connect(_on_page_change, dispatch_uid="page_cache_moved")
     post_delete.connect(_on_page_delete, dispatch_uid="page_cache_page_deleted")
-    for label in PUBLIC_MODELS:
-        model = apps.get_model(label)
-        post_save.connect(_on_public_row_change, sender=model, dispatch_uid=f"page_cache_{label}")
-        post_delete.connect(
-            _on_public_row_change, sender=model, dispatch_uid=f"page_cache_del_{label}"
+    for model in watched_models():
+        label = model._meta.label
+        post_save.connect(_on_row_change, sender=model, dispatch_uid=f"page_cache_{label}")
+        post_delete.connect(_on_row_change, sender=model, dispatch_uid=f"page_cache_del_{label}")
+        # .add()/.remove()/.clear() on a relation: m2m_changed, sent by its table.
+        m2m_changed.connect(
+            _on_relation_change, sender=model, dispatch_uid=f"page_cache_m2m_{label}"
         )

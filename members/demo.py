@@ -46,6 +46,7 @@ from communities.services.memberships import (
 from communities.services.moderators import moderator_appoint
 from communities.terms import Role
 from cop_platform.mail import mail_muted
+from cop_platform.page_cache import invalidate_member_pages
 from members.models import Organisation, OrganisationKind, Province
 from members.services import profile_update
 
@@ -481,6 +482,8 @@ def _seed(*, password: str, stdout) -> DemoSummary:
     get_user_model().objects.filter(
         email__in=[person.email for person in [coordinator, *people]]
     ).exclude(password=password_hash).update(password=password_hash)
+    # update() sends no post_save: a changed password ends the members' cached pages.
+    invalidate_member_pages()
 
     communities = {
         page.number: page

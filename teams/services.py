@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from communities import permissions
+from cop_platform.page_cache import invalidate_member_pages
 from cop_platform.sanitize import clean_text, one_line
 from members.models import Organisation
 from teams import koffer
@@ -65,6 +66,7 @@ def koffer_round_start(*, actor, organisation: Organisation, held_on: datetime.d
     koffer_round = KofferRound(organisation=organisation, held_on=held_on, started_by=actor)
     koffer_round.full_clean()
     koffer_round.save()
+    # The round's save() above ends the members' cached pages for these rows too.
     KofferCategory.objects.bulk_create(
         KofferCategory(round=koffer_round, name=name, position=index)
         for index, name in enumerate(team_categories(team))
@@ -89,6 +91,8 @@ def koffer_fill(*, actor, koffer_round: KofferRound, points: dict[int, int]) -> 
     KofferScore.objects.bulk_create(
         KofferScore(category_id=pk, user=actor, points=value) for pk, value in points.items()
     )
+    # bulk_create sends no post_save (a first answer deletes nothing either).
+    invalidate_member_pages()
 
 
 @transaction.atomic
@@ -106,6 +110,8 @@ def koffer_agree(*, actor, koffer_round: KofferRound, agreed: dict[int, int | No
     for pk, category in categories.items():
         category.agreed_score = agreed.get(pk)
     KofferCategory.objects.bulk_update(categories.values(), ["agreed_score"])
+    # bulk_update sends no post_save.
+    invalidate_member_pages()
 
 
 @transaction.atomic

@@ -30,6 +30,7 @@ from communities.lifecycle.guard import lock_active_community
 from communities.lifecycle.provenance import record_move
 from communities.models import CommunityPage
 from cop_platform.mail import absolute_url, send_mail_on_commit
+from cop_platform.page_cache import invalidate_member_pages
 from cop_platform.sanitize import (
     clean_text,
     markdown_with_mentions,
@@ -137,6 +138,8 @@ def _notify_mentions(post: Post, mentioned: list) -> None:
     Notification.objects.bulk_create(
         [Notification(user=person, post=post, kind=NotificationKind.MENTION) for person in new]
     )
+    # bulk_create sends no post_save: their pages show the count of new notices.
+    invalidate_member_pages()
     recipients = [
         person for person in new if getattr(getattr(person, "profile", None), "mention_email", True)
     ]
@@ -322,7 +325,11 @@ def thread_move(*, actor, thread: Thread, target: CommunityPage) -> Thread:
 
 
 def thread_mark_read(*, user, thread: Thread, post_id: int | None) -> None:
-    """Remember that the user has seen the thread up to `post_id` (never backwards)."""
+    """Remember that the user has seen the thread up to `post_id` (never backwards).
+
+    Called on every view of a thread page: it writes only when the position moves,
+    so that viewing an unchanged thread again does not end the members' cached
+    pages (cop_platform/page_cache.py), and the page can come from the cache."""
     if not user.is_authenticated or not post_id:
         return
     state, created = ThreadReadState.objects.get_or_create(
@@ -332,6 +339,8 @@ def thread_mark_read(*, user, thread: Thread, post_id: int | None) -> None:
         ThreadReadState.objects.filter(pk=state.pk, last_read_post_id__lt=post_id).update(
             last_read_post_id=post_id
         )
+        # update() sends no post_save: the thread lists show what is unread.
+        invalidate_member_pages()
 
 
 @transaction.atomic
@@ -352,16 +361,23 @@ def thread_unfollow(*, actor, thread: Thread) -> None:
 
 
 def notifications_mark_read(*, actor) -> int:
-    return Notification.objects.filter(user=actor, read_at__isnull=True).update(
+    marked = Notification.objects.filter(user=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    if marked:
+        # update() sends no post_save: the member's pages show the count of new notices.
+        invalidate_member_pages()
+    return marked
 
 
 @transaction.atomic
 def forum_anonymise_author(*, user) -> dict[str, int]:
     """Erasure: keep the person's posts and threads for the conversation, but detach
     them (shown as "removed member"), and drop what only concerned them (follows,
-    read markers, notifications). Returns what changed, by kind."""
+    read markers, notifications). Returns what changed, by kind.
+
+    The updates send no post_save; the erasure's own save of the user row
+    (members.services.personal_data.account_erase) ends every cached page."""
     counts = {
         "posts": Post.objects.filter(author=user).update(author=None),
         "threads": Thread.objects.filter(author=user).update(author=None),
@@ -430,6 +446,7 @@ def forum_send_digests(*, now: datetime.datetime | None = None) -> int:
                     }
                 )
         with transaction.atomic():
+            # No page shows last_digest_at: nothing cached to end.
             Follow.objects.filter(pk__in=[f.pk for f in user_follows]).update(last_digest_at=now)
             if sections:
                 send_mail_on_commit(

@@ -61,9 +61,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # Anonymous GETs answered from the cache (cop_platform/page_cache.py); it needs
-    # the cookies only, and a hit skips everything below.
-    "cop_platform.page_cache.AnonymousPageCacheMiddleware",
+    # GETs answered from the cache (cop_platform/page_cache.py): visitors' pages, and
+    # a member's own pages to the same session only. It needs the cookies and the
+    # session; a hit skips everything below.
+    "cop_platform.page_cache.PageCacheMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -133,7 +134,7 @@ else:
     # A real cache (not DummyCache): allauth's rate limits count in it.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# How long an anonymous visitor's page may be served from the cache (0: never).
+# How long a page may be served from the cache, a visitor's or a member's (0: never).
 # Writes end cached pages at once (cop_platform/page_cache.py); this bounds what
 # no write announces, such as a moderator term that starts today.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)

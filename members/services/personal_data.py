@@ -220,6 +220,8 @@ def account_erase(*, actor) -> None:
     user.is_superuser = False
     user.erased_at = timezone.now()
     user.set_unusable_password()
+    # The parts above erase with QuerySet.update()/delete() too; this full save of
+    # the user row ends every cached page, visitors' and members' (page_cache.py).
     user.save()
     user.groups.clear()
     user.user_permissions.clear()

@@ -1,12 +1,9 @@
-"""The anonymous full-page cache (cop_platform/page_cache.py): a visitor's page comes
-from the cache without a query, a member's never does, and every change a visitor
-would see on a page ends the cached copy at once."""
-
-import random
+"""The visitors' full-page cache (cop_platform/page_cache.py): a visitor's page comes
+from the cache without a query, and every change a visitor would see on a page ends
+the cached copy at once. The members' pages: test_reader_page_cache.py."""
 
 import pytest
 from bs4 import BeautifulSoup
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -14,36 +11,10 @@ from wagtail.models import PageViewRestriction
 
 from communities.forum.services import thread_create
 from communities.services.memberships import membership_end
-from cop_platform.page_cache import GENERATION_KEY, invalidate_public_pages
-from tests.views_support import default_language
+from cop_platform.page_cache import invalidate_public_pages
 from todo_lists.services import todo_item_create, todo_item_move
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _dutch_afterwards():
-    """The /en/ requests here must not leave English active for the next test."""
-    with default_language():
-        yield
-
-
-@pytest.fixture
-def page_cache(settings):
-    """The cache on, in a generation no earlier test stored pages under."""
-    settings.PAGE_CACHE_SECONDS = 60
-    cache.set(GENERATION_KEY, random.randrange(10**6, 10**9), timeout=None)
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run a change as if its transaction committed (the tests' own never does)."""
-
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change()
-
-    return run
 
 
 def soup_of(response) -> BeautifulSoup:
@@ -90,11 +61,12 @@ def test_each_language_is_its_own_page(page_cache, client, community):
 def test_a_member_sees_their_own_place_at_once_and_the_shared_blocks_on_commit(
     page_cache, client, community, moderator, make_user, join, commit
 ):
-    """A member's page is rendered for them: their own membership is always current.
-    The blocks every reader shares (people, to-do preview, themes) come from the same
-    cache generation as the visitors' pages, ended when a change commits."""
+    """A page rendered for a member (a hard reload here, so that it is not their own
+    stored copy) shows their own place as it is now. The blocks every reader shares
+    (people, to-do preview, themes) come from the same cache generation as the
+    visitors' pages, ended when a change commits."""
     nina = make_user(name="Nina Nieuw")
-    member = Client()
+    member = Client(HTTP_CACHE_CONTROL="no-cache")
     member.force_login(nina)
     assert member_count(member, community) == 1
     assert "Aanmelden" in soup_of(member.get(community.url)).select_one(".join-panel").text
@@ -112,8 +84,8 @@ def test_a_member_sees_their_own_place_at_once_and_the_shared_blocks_on_commit(
 
 def test_a_member_reads_the_shared_blocks_without_their_queries(page_cache, community, moderator):
     """The second member's page comes with the shared blocks from the cache: fewer
-    queries than the first, which built them."""
-    member = Client()
+    queries than the first, which built them (both rendered: hard reloads)."""
+    member = Client(HTTP_CACHE_CONTROL="no-cache")
     member.force_login(moderator)
     with CaptureQueriesContext(connection) as first:
         assert member.get(community.url).status_code == 200
