@@ -21,7 +21,7 @@ Invalidation: every key carries generation numbers kept in the same cache, read 
 one round trip. Incrementing one ends every page stored under it at once, in every
 worker, without scanning or flushing anything (the cache is shared with the rate
 limits and Channels' Redis data; wagtail-cache's clear_cache() would FLUSHDB the
-whole Redis database). Both are incremented after the current transaction commits
+whole Redis database). Each is incremented after the current transaction commits
 (before that, a request could store the old state again). The timeout bounds what
 no write announces, such as a moderator term that starts today.
 
@@ -34,6 +34,10 @@ no write announces, such as a moderator term that starts today.
   on purpose: readers far outnumber writes, and it is never wrong. A password
   change, deactivation or deletion saves or deletes the user row, so a member's
   stored page never outlives their access. Not announced: a login's `last_login`.
+- The reader's own generation (`invalidate_reader_pages(user_id)`), in that
+  member's keys only: rows that only they see (PRIVATE_MODELS: their read position,
+  follows, notices). Reading a thread moves the reader's position; it must not end
+  everyone else's pages.
 
 Services that change those rows without save() or delete() (bulk_create,
 bulk_update, QuerySet.update) call the invalidation themselves, as the community
@@ -66,7 +70,7 @@ MEMBERS_GENERATION_KEY = "page-cache:members-generation"
 # Only these query parameters may vary a cached page (pagination); an address with
 # any other query (a search) is rendered each time, so arbitrary queries cannot
 # fill the cache.
-CACHEABLE_QUERY_PARAMETERS = {"page"}
+CACHEABLE_QUERY_PARAMETERS = {"page", "pagina"}
 # Never cached, whoever asks: the admin, accounts (forms with CSRF tokens), the
 # health check and documents (served with their own headers).
 UNCACHED_PREFIXES = ("/admin/", "/accounts/", "/en/accounts/", "/healthz", "/documents/")
@@ -90,6 +94,12 @@ MEMBER_APPS = ("home", "communities", "forum", "members", "todo_lists", "teams")
 # Other models whose rows members see: their e-mail addresses (account pages,
 # verification state).
 MEMBER_MODELS_ELSEWHERE = ("account.EmailAddress",)
+# Rows that only one person ever sees (their read position in a thread, the threads
+# they follow, their notices), each with a `user` field naming that person: a
+# change ends that reader's stored pages only (their own generation). Marking a
+# thread read is the most frequent write of all; were it to end every member's
+# pages, a busy forum would keep the cache empty.
+PRIVATE_MODELS = ("forum.ThreadReadState", "forum.Follow", "forum.Notification")
 
 
 def page_cache_seconds() -> int:
@@ -97,18 +107,26 @@ def page_cache_seconds() -> int:
     return getattr(settings, "PAGE_CACHE_SECONDS", 0)
 
 
-def _generations() -> tuple[int, int]:
-    """The public pages' and the members' generation, in one cache round trip."""
-    found = cache.get_many([GENERATION_KEY, MEMBERS_GENERATION_KEY])
+def _reader_generation_key(user_id) -> str:
+    return f"page-cache:reader-generation:{user_id}"
+
+
+def _generations(user_id=None) -> tuple[int, ...]:
+    """The public pages' and the members' generation, and the reader's own when
+    `user_id` is given, in one cache round trip."""
+    keys = [GENERATION_KEY, MEMBERS_GENERATION_KEY]
+    if user_id is not None:
+        keys.append(_reader_generation_key(user_id))
+    found = cache.get_many(keys)
     generations = []
-    for key in (GENERATION_KEY, MEMBERS_GENERATION_KEY):
+    for key in keys:
         generation = found.get(key)
         if generation is None:
             # First use, or evicted: start a generation that no stored page has.
             cache.add(key, 1, timeout=None)
             generation = cache.get(key, 1)
         generations.append(generation)
-    return generations[0], generations[1]
+    return tuple(generations)
 
 
 def _bump(key: str) -> None:
@@ -136,6 +154,12 @@ def invalidate_member_pages() -> None:
     """Make every logged-in member get freshly rendered pages once the current
     transaction commits; visitors' pages stay."""
     transaction.on_commit(_bump_members)
+
+
+def invalidate_reader_pages(user_id) -> None:
+    """End one person's stored pages once the current transaction commits: for a
+    write that only they see (PRIVATE_MODELS)."""
+    transaction.on_commit(lambda: _bump(_reader_generation_key(user_id)))
 
 
 def _public_generation(request) -> int:
@@ -185,17 +209,18 @@ def _is_cacheable_request(request) -> bool:
     return set(request.GET) <= CACHEABLE_QUERY_PARAMETERS
 
 
-def _reader(request) -> str | None:
-    """Whose page this request may get: "public" for a visitor without a session,
-    a hash of the session key and CSRF cookie for a logged-in member, None for
-    neither (a visitor with a session, a pending message in the session)."""
+def _reader(request) -> tuple[str, str | None] | None:
+    """Whose page this request may get, and the member's user id: ("public", None)
+    for a visitor without a session, a hash of the session key and CSRF cookie for
+    a logged-in member, None for neither (a visitor with a session, a pending
+    message in the session)."""
     if not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
-        return "public"
+        return "public", None
     session = request.session  # cached_db: a cache read, no query while it is there
     if SESSION_KEY not in session or "_messages" in session:
         return None
     secret = f"{session.session_key}:{request.COOKIES.get(settings.CSRF_COOKIE_NAME, '')}"
-    return "member-" + hashlib.sha256(secret.encode()).hexdigest()
+    return "member-" + hashlib.sha256(secret.encode()).hexdigest(), session[SESSION_KEY]
 
 
 def _sets_cookies(request, response, *, member: bool) -> bool:
@@ -222,12 +247,9 @@ def _is_cacheable_response(request, response, *, member: bool) -> bool:
     return "private" not in cache_control and b"csrfmiddlewaretoken" not in response.content
 
 
-def _key(request, reader: str, public: int, members: int) -> str:
-    # A visitor's key leaves the members' generation out: members' writes must not
-    # end the visitors' pages.
-    generations = str(public) if reader == "public" else f"{public}:{members}"
+def _key(request, reader: str, generations: tuple[int, ...]) -> str:
     address = f"{request.scheme}:{request.get_host()}:{request.get_full_path()}"
-    return f"page-cache:{generations}:{reader}:{address}"
+    return f"page-cache:{':'.join(map(str, generations))}:{reader}:{address}"
 
 
 class PageCacheMiddleware:
@@ -242,13 +264,16 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not _is_cacheable_request(request):
             return self.get_response(request)
-        reader = _reader(request)
-        if reader is None:
+        found = _reader(request)
+        if found is None:
             return self.get_response(request)
-        member = reader != "public"
-        public, members = _generations()
-        request._page_cache_generation = public  # for shared_page_data()
-        key = _key(request, reader, public, members)
+        reader, user_id = found
+        member = user_id is not None
+        generations = _generations(user_id)
+        request._page_cache_generation = generations[0]  # for shared_page_data()
+        # A visitor's key leaves the members' generation out (members' writes must
+        # not end the visitors' pages); a member's has all three.
+        key = _key(request, reader, generations if member else generations[:1])
         hard_reload = member and "no-cache" in request.headers.get("Cache-Control", "")
         if not hard_reload:
             response = cache.get(key)
@@ -278,8 +303,11 @@ def _on_row_change(sender, instance, update_fields=None, **kwargs) -> None:
     # A login writes only last_login: nothing a reader sees.
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
-    if sender._meta.label in PUBLIC_MODELS:
+    label = sender._meta.label
+    if label in PUBLIC_MODELS:
         invalidate_public_pages()  # the members' pages with them
+    elif label in PRIVATE_MODELS:
+        invalidate_reader_pages(instance.user_id)
     else:
         invalidate_member_pages()
 

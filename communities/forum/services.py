@@ -30,7 +30,7 @@ from communities.lifecycle.guard import lock_active_community
 from communities.lifecycle.provenance import record_move
 from communities.models import CommunityPage
 from cop_platform.mail import absolute_url, send_mail_on_commit
-from cop_platform.page_cache import invalidate_member_pages
+from cop_platform.page_cache import invalidate_reader_pages
 from cop_platform.sanitize import (
     clean_text,
     markdown_with_mentions,
@@ -139,7 +139,8 @@ def _notify_mentions(post: Post, mentioned: list) -> None:
         [Notification(user=person, post=post, kind=NotificationKind.MENTION) for person in new]
     )
     # bulk_create sends no post_save: their pages show the count of new notices.
-    invalidate_member_pages()
+    for person in new:
+        invalidate_reader_pages(person.pk)
     recipients = [
         person for person in new if getattr(getattr(person, "profile", None), "mention_email", True)
     ]
@@ -339,8 +340,8 @@ def thread_mark_read(*, user, thread: Thread, post_id: int | None) -> None:
         ThreadReadState.objects.filter(pk=state.pk, last_read_post_id__lt=post_id).update(
             last_read_post_id=post_id
         )
-        # update() sends no post_save: the thread lists show what is unread.
-        invalidate_member_pages()
+        # update() sends no post_save: the reader's thread lists show what is unread.
+        invalidate_reader_pages(user.pk)
 
 
 @transaction.atomic
@@ -366,7 +367,7 @@ def notifications_mark_read(*, actor) -> int:
     )
     if marked:
         # update() sends no post_save: the member's pages show the count of new notices.
-        invalidate_member_pages()
+        invalidate_reader_pages(actor.pk)
     return marked
 
 

@@ -348,6 +348,39 @@ def test_a_members_write_leaves_the_visitors_pages_in_the_cache(
         visit(visitor, community.url)
 
 
+def test_reading_a_thread_ends_only_the_readers_own_pages(
+    page_cache, visit, logged_in, sanne, daan, community, thread, django_assert_num_queries
+):
+    """Daan's read position moves when he opens the thread (his thread list changes:
+    it is read now); nobody else's page shows it, so Sanne's stored page stays."""
+    sanne_client = logged_in(sanne)
+    visit(sanne_client, community.url)
+    visit(sanne_client, community.url)
+    opened = visit(logged_in(daan), thread_url(community, thread))
+    assert post_bodies(opened) == ["Wie heeft ervaring met voorlezen in groep 3?"]
+    with django_assert_num_queries(0):
+        assert account_name(visit(sanne_client, community.url)) == "Sanne de Vries"
+
+
+def test_following_a_thread_shows_at_once_to_the_follower_and_to_no_one_else(
+    page_cache, visit, logged_in, sanne, daan, community, thread, commit, django_assert_num_queries
+):
+    from communities.forum.services import thread_follow
+
+    url = thread_url(community, thread)
+    daan_client, sanne_client = logged_in(daan), logged_in(sanne)
+    for client in (daan_client, sanne_client, daan_client, sanne_client):
+        visit(client, url)  # each stored once the read marker stops moving
+    follow_button = soup(visit(daan_client, url)).select_one(".thread-tools button")
+    assert follow_button.get_text(strip=True) == "Volgen"
+    commit(lambda: thread_follow(actor=daan, thread=thread, mode="immediately"))
+    tools = soup(visit(daan_client, url)).select_one(".thread-tools")
+    assert tools.select_one("button").get_text(strip=True) == "Opslaan"
+    assert "Je volgt deze draad:" in tools.get_text()
+    with django_assert_num_queries(0):
+        assert account_name(visit(sanne_client, url)) == "Sanne de Vries"
+
+
 OUR_APPS = ("home", "communities", "forum", "members", "todo_lists", "teams")
 
 
