@@ -1,6 +1,6 @@
 """`make bench`: every measurement in one run, written to bench/report.md.
 
-    python bench/run.py            # scales 1 and 10, 3 rounds of 10 s, fan-out at
+    python bench/run.py            # scales 1 and 10, 3 rounds of 8 s, fan-out at
                                    # 50-1,000 sockets, 1,000 idle sockets for 60 s
     python bench/run.py --quick    # scales 1 and 2, 1 round of 3 s, no peer forum,
                                    # fan-out at 1,000 sockets, 10 posts/s, for 5 s,
@@ -108,7 +108,12 @@ def main() -> None:
     }
     scales = "1,2" if args.quick else "1,10"
     port = int(os.environ.get("BENCH_PORT", "8171"))
-    timing = ["--rounds", "1", "--seconds", "3", "--warmup", "1"] if args.quick else []
+    # 20 minutes in all on 2 cores: 11 pages × 3 rounds × (8 s + 2 s of warm-up).
+    timing = (
+        ["--rounds", "1", "--seconds", "3", "--warmup", "1"]
+        if args.quick
+        else ["--rounds", "3", "--seconds", "8", "--warmup", "2"]
+    )
     timing += ["--port", str(port)]
 
     started = time.monotonic()
@@ -157,13 +162,13 @@ def main() -> None:
     )
 
     load = uptime()
-    # 20 minutes in all on 2 cores: 10 s per rate (not 30), and the old production
+    # 20 minutes in all on 2 cores: 8 s per rate (not 30), and the old production
     # layer (RedisChannelLayer) at 200 and 1,000 sockets only.
     fanout = (
         ["--sizes", "1000", "--rates", "10", "--seconds", "5", "--setups", "pubsub,raw"]
         + ["--idle", "1000", "--idle-seconds", "10"]
         if args.quick
-        else ["--sizes", "50,200,500,1000", "--rates", "1,10", "--seconds", "10"]
+        else ["--sizes", "50,200,500,1000", "--rates", "1,10", "--seconds", "8"]
         + ["--setups", "memory,redis:200/1000,pubsub,raw", "--idle", "1000"]
         + ["--idle-seconds", "60"]
     )
